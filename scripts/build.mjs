@@ -1,0 +1,39 @@
+// Builds everything with esbuild: the CLI bundle, the precompiled vocabulary tables, and the tests.
+// `node scripts/build.mjs [--production]`. Type checking is separate (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildVocabTables } from './vocabTables.mjs';
+
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+function testEntries(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...testEntries(path));
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+await buildVocabTables('dist/vocab');
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({
+    ...common,
+    entryPoints: testEntries('test').filter((p) => !p.includes('fixtures')),
+    outdir: 'out/test',
+    outbase: 'test',
+    packages: 'external',
+  }),
+]);

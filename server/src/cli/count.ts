@@ -1,0 +1,32 @@
+import { getTokenizer } from '../tokenizers/registry';
+import { type Args, UsageError } from './args';
+import { readInput } from './input';
+
+export async function runCount(args: Args): Promise<number> {
+  const names = args.multi.get('t') ?? [];
+  if (names.length === 0) throw new UsageError('count needs at least one tokenizer: -t NAME');
+  const kl3mDir = args.options.get('kl3m-dir');
+  const tokenizers = names.map((n) => getTokenizer(n, { kl3mDir }));
+  const paths = args.positional.length ? args.positional : ['-'];
+  const withBos = args.flags.has('with-bos');
+  const allowSpecial = args.flags.has('allow-special');
+  const results: Array<{ path: string; counts: Record<string, number> }> = [];
+  for (const path of paths) {
+    const text = await readInput(path);
+    const counts: Record<string, number> = {};
+    tokenizers.forEach((tok, i) => {
+      // BOS is never added silently: only with --with-bos, and only for tokenizers that have one.
+      counts[names[i]] = tok.count(text, { allowSpecial }) + (withBos && tok.bosId !== undefined ? 1 : 0);
+    });
+    results.push({ path, counts });
+  }
+  if (args.flags.has('json')) {
+    process.stdout.write(JSON.stringify(results.length === 1 ? results[0].counts : results) + '\n');
+  } else {
+    for (const r of results) {
+      const cols = names.map((n) => `${n}=${r.counts[n]}`).join('  ');
+      process.stdout.write(paths.length > 1 || names.length > 1 ? `${cols}  ${r.path}\n` : `${r.counts[names[0]]}\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,53 @@
+/**
+ * The `tokscope` command line: `tokenizers`, `count`, `encode` (see README and ../shared/docs/architecture.md).
+ * Exit codes: 0 success, 2 bad usage (one line on stderr), 1 anything else.
+ */
+import { UsageError, parseArgs } from './args';
+import { runCount } from './count';
+import { runEncode } from './encode';
+import { runTokenizers } from './tokenizers';
+
+const HELP = `usage: tokscope <command> [options]
+
+commands:
+  tokenizers [--json]                          list the available tokenizers
+  count -t NAME [-t NAME…] [--json] [--with-bos] [--allow-special] [FILE|-]…
+                                               count tokens of files or stdin
+  encode -t NAME [--json] [--byte-offsets] [--allow-special] [FILE|-]
+                                               token ids and offsets
+
+tokenizer names: o200k_base, cl100k_base, p50k_base, r50k_base, llama3, qwen3, the KL3M presets
+(kl3m-001-32k, kl3m-003-64k, …; folder from --kl3m-dir or TOKSCOPE_KL3M_DIR), hf:PATH, gguf:PATH`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP + '\n');
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'tokenizers':
+      return runTokenizers(parseArgs(rest, { flags: ['json'], options: ['kl3m-dir'] }));
+    case 'count':
+      return runCount(parseArgs(rest, { flags: ['json', 'with-bos', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
+    case 'encode':
+      return runEncode(parseArgs(rest, { flags: ['json', 'byte-offsets', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
+    default:
+      throw new UsageError(`unknown command "${command}" (try: tokscope --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tokscope: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`tokscope: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

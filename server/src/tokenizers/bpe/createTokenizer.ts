@@ -1,0 +1,284 @@
+import { AddedTokenMatcher } from '../addedTokens';
+import type { AddedTokenSpec, BpeSpec } from '../spec';
+import type { EncodeOptions, Encoding, Normalized, Tokenizer } from '../types';
+import { ByteCursor, EncodingSink } from './offsets';
+import { PieceEncoder } from './pieceEncoder';
+import { ByteTrie } from './trie';
+import { buildVocab, type Vocab } from './vocab';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Thrown inside an encode to stop counting early; never escapes `countUntil`. */
+class LimitReached {}
+
+/**
+ * The one BPE pipeline: added tokens split out first (raw ones on the input, normalised ones after normalisation),
+ * then normaliser → pre-tokenizer → BPE over bytes or characters; decoding concatenates token bytes.
+ */
+export class BpeTokenizer implements Tokenizer {
+  readonly name: string;
+  readonly kind;
+  readonly vocabSize: number;
+  readonly specialTokens: ReadonlyMap<string, number>;
+  readonly bosId: number | undefined;
+  private readonly vocab: Vocab;
+  private readonly pieces: PieceEncoder;
+  private readonly rawAdded: AddedTokenMatcher | null;
+  private readonly normAdded: AddedTokenMatcher | null;
+  private readonly addedBytes = new Map<number, Uint8Array>();
+  private readonly addedById = new Map<number, AddedTokenSpec>();
+  private outBytesCache: (Uint8Array | undefined)[] | null = null;
+  private trie: ByteTrie | null = null;
+
+  constructor(private readonly spec: BpeSpec, precomputedPairs?: Int32Array) {
+    this.name = spec.name;
+    this.kind = spec.kind;
+    this.vocab = buildVocab(spec, precomputedPairs);
+    this.pieces = new PieceEncoder(this.vocab, spec);
+    const raw = spec.addedTokens.filter((t) => !t.normalized || !spec.normalizer);
+    const norm = spec.addedTokens.filter((t) => t.normalized && spec.normalizer);
+    this.rawAdded = raw.length ? new AddedTokenMatcher(raw) : null;
+    this.normAdded = norm.length ? new AddedTokenMatcher(norm) : null;
+    const specials = new Map<string, number>();
+    let maxId = spec.tokenBytes.length - 1;
+    for (const t of spec.addedTokens) {
+      this.addedBytes.set(t.id, encoder.encode(t.content));
+      this.addedById.set(t.id, t);
+      if (t.special) specials.set(t.content, t.id);
+      maxId = Math.max(maxId, t.id);
+    }
+    this.specialTokens = specials;
+    this.vocabSize = maxId + 1;
+    this.bosId = spec.bosId;
+  }
+
+  encode(text: string, options?: EncodeOptions): Encoding {
+    const sink = new EncodingSink();
+    this.run(text, options, sink, Infinity);
+    return { ids: sink.ids, offsets: Uint32Array.from(sink.offsets), byteOffsets: Uint32Array.from(sink.byteOffsets) };
+  }
+
+  encodeIds(text: string, options?: EncodeOptions): number[] {
+    const ids: number[] = [];
+    this.run(text, options, ids, Infinity);
+    return ids;
+  }
+
+  count(text: string, options?: EncodeOptions): number {
+    return this.run(text, options, null, Infinity);
+  }
+
+  countUntil(text: string, limit: number, options?: EncodeOptions): number {
+    try {
+      return this.run(text, options, null, limit);
+    } catch (e) {
+      if (e instanceof LimitReached) return limit + 1;
+      throw e;
+    }
+  }
+
+  /** Encodes `text` into `out` (ids and offsets, ids only, or nothing); returns the count. */
+  private run(text: string, options: EncodeOptions | undefined, out: EncodingSink | number[] | null, limit: number): number {
+    const allow = allowFilter(options?.allowSpecial);
+    const sink = out instanceof EncodingSink ? out : null;
+    const idsOut = Array.isArray(out) ? out : null;
+    const cursor = sink ? new ByteCursor(text) : null;
+    let count = 0;
+    const pieces = this.pieces;
+    const spec = this.spec;
+
+    const emitToken = (t: AddedTokenSpec, start: number, end: number) => {
+      count++;
+      if (idsOut) idsOut.push(t.id);
+      else if (sink) sink.push(t.id, start, end, cursor!.byteAt(start), cursor!.byteAt(end));
+      if (count > limit) throw new LimitReached();
+    };
+
+    const encodeSegment = (segStart: number, segEnd: number) => {
+      const norm = this.normalizeSegment(text, segStart, segEnd);
+      const ntext = norm.text;
+      const align = norm.align;
+      // Offsets of `ntext` map to the input by adding `base` (unnormalised) or through `align` (normalised).
+      const base = norm.base;
+      const from = norm.from;
+      const to = norm.to;
+
+      const emitPiece = (ps: number, pe: number) => {
+        const n = pieces.encode(ntext, ps, pe);
+        count += n;
+        if (idsOut) for (let k = 0; k < n; k++) idsOut.push(pieces.syms[k]);
+        else if (sink) this.pushPiece(sink, cursor!, ntext, ps, pe, n, align, base);
+        if (count > limit) throw new LimitReached();
+      };
+      const preTokenize = (s: number, e: number) => {
+        if (spec.preTokenizer) spec.preTokenizer.split(ntext, s, e, emitPiece);
+        else if (e > s) emitPiece(s, e);
+      };
+      if (this.normAdded) {
+        this.normAdded.split(ntext, from, to, allow, preTokenize, (t, s, e) => {
+          const os = align ? align.start[s] + base : s + base;
+          const oe = align ? align.start[e] + base : e + base;
+          emitToken(t, os, oe);
+        });
+      } else preTokenize(from, to);
+    };
+
+    if (this.rawAdded) this.rawAdded.split(text, 0, text.length, allow, encodeSegment, emitToken);
+    else if (text.length > 0) encodeSegment(0, text.length);
+    return count;
+  }
+
+  /**
+   * The text the pre-tokenizer sees for `text[segStart, segEnd)`. Without any text change this is the input itself
+   * (no copy) with `[from, to)` = the segment; otherwise a new string with an alignment back to the segment.
+   */
+  private normalizeSegment(text: string, segStart: number, segEnd: number): Normalized & { base: number; from: number; to: number } {
+    const spec = this.spec;
+    if (!spec.normalizer && !spec.spaceReplacement && !spec.prefix) return { text, align: null, base: 0, from: segStart, to: segEnd };
+    let norm: Normalized = spec.normalizer ? spec.normalizer.normalize(text.slice(segStart, segEnd)) : { text: text.slice(segStart, segEnd), align: null };
+    if (spec.spaceReplacement) norm = { text: norm.text.replaceAll(' ', spec.spaceReplacement), align: norm.align };
+    const p = spec.prefix;
+    if (p && norm.text.length > 0 && (p.when === 'always' || segStart === 0) && !p.unlessStartsWith.includes(norm.text[0])) {
+      norm = prependAligned(norm, p.text);
+    }
+    return { ...norm, base: segStart, from: 0, to: norm.text.length };
+  }
+
+  /** Records the n tokens of one piece with their input offsets (see `Encoding.offsets` for the rounding rule). */
+  private pushPiece(sink: EncodingSink, cursor: ByteCursor, ntext: string, ps: number, pe: number, n: number, align: Normalized['align'], base: number): void {
+    const syms = this.pieces.syms;
+    const lens = this.pieces.lens;
+    let u = ps; // UTF-16 position in ntext after the chars consumed so far
+    let consumed = 0; // bytes of those chars
+    let byteEnd = 0; // token end, bytes from piece start
+    const exactBytes = align === null;
+    const pieceByte = exactBytes ? cursor.byteAt(ps + base) : 0;
+    for (let k = 0; k < n; k++) {
+      const startU = u;
+      const byteStart = byteEnd;
+      byteEnd += lens[k];
+      while (consumed < byteEnd && u < pe) {
+        const c = ntext.charCodeAt(u);
+        if (c < 0x80) {
+          consumed += 1;
+          u += 1;
+        } else if (c < 0x800) {
+          consumed += 2;
+          u += 1;
+        } else if (c >= 0xd800 && c <= 0xdbff && u + 1 < pe && (ntext.charCodeAt(u + 1) & 0xfc00) === 0xdc00) {
+          consumed += 4;
+          u += 2;
+        } else {
+          consumed += 3;
+          u += 1;
+        }
+      }
+      if (exactBytes) sink.push(syms[k], startU + base, u + base, pieceByte + byteStart, pieceByte + byteEnd);
+      else {
+        const os = align.start[startU] + base;
+        const oe = align.start[u] + base;
+        sink.push(syms[k], os, oe, cursor.byteAt(os), cursor.byteAt(oe));
+      }
+    }
+  }
+
+  /** The merge table, for writing precompiled vocabulary files. */
+  pairSlots(): Int32Array {
+    return this.vocab.pairs.slots;
+  }
+
+  bytesOf(id: number): Uint8Array {
+    const added = this.addedBytes.get(id);
+    if (added) return added;
+    const out = this.outBytes()[id];
+    if (!out) throw new RangeError(`${this.name}: no token with id ${id}`);
+    return out;
+  }
+
+  decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const b = this.bytesOf(ids[i]);
+      parts.push(b);
+      total += b.length;
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    if (this.spec.stripLeadingSpace && out[0] === 0x20 && !this.addedBytes.has(ids[0])) return out.subarray(1);
+    return out;
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    return decoder.decode(this.decodeBytes(ids));
+  }
+
+  isCanonical(ids: ArrayLike<number>): boolean {
+    let text: string;
+    try {
+      text = strictDecoder.decode(this.decodeBytes(ids));
+    } catch {
+      return false; // bytes that are not UTF-8 are the encoding of no text
+    }
+    const again = this.encodeIds(text, { allowSpecial: true });
+    if (again.length !== ids.length) return false;
+    for (let i = 0; i < again.length; i++) if (again[i] !== ids[i]) return false;
+    return true;
+  }
+
+  tokensWithPrefix(prefix: Uint8Array): number[] {
+    if (!this.trie) {
+      const out = this.outBytes();
+      const self = this;
+      this.trie = new ByteTrie(
+        (function* () {
+          for (let id = 0; id < out.length; id++) if (out[id] && !self.addedById.get(id)?.special) yield [id, out[id]!] as [number, Uint8Array];
+        })(),
+      );
+    }
+    return this.trie.withPrefix(prefix);
+  }
+
+  /** The bytes each id contributes to decoded text (`▁` already a space for SentencePiece vocabularies). */
+  private outBytes(): (Uint8Array | undefined)[] {
+    if (this.outBytesCache) return this.outBytesCache;
+    if (this.spec.decoder === 'bytes') return (this.outBytesCache = this.vocab.tokenBytes);
+    const fallback = this.spec.byteFallbackIds;
+    this.outBytesCache = this.vocab.tokenBytes.map((b, id) => {
+      if (!b || fallback?.has(id)) return b;
+      return encoder.encode(decoder.decode(b).replaceAll('\u2581', ' '));
+    });
+    return this.outBytesCache;
+  }
+}
+
+/** Prepends `prefix` to a normalised text; the new units map to the empty range at the start. */
+function prependAligned(norm: Normalized, prefix: string): Normalized {
+  const n = norm.text.length;
+  const k = prefix.length;
+  const start = new Int32Array(n + k + 1);
+  const end = new Int32Array(n + k + 1);
+  for (let i = 0; i <= n; i++) {
+    start[i + k] = norm.align ? norm.align.start[i] : i;
+    end[i + k] = norm.align ? norm.align.end[i] : i + 1;
+  }
+  end[n + k] = start[n + k];
+  for (let i = 0; i < k; i++) start[i] = end[i] = start[k];
+  return { text: prefix + norm.text, align: { start, end } };
+}
+
+function allowFilter(allowSpecial: EncodeOptions['allowSpecial']): (t: AddedTokenSpec) => boolean {
+  if (allowSpecial === true) return () => true;
+  if (!allowSpecial) return (t) => !t.special;
+  return (t) => !t.special || allowSpecial.has(t.content);
+}
+
+export function createTokenizer(spec: BpeSpec, precomputedPairs?: Int32Array): Tokenizer {
+  return new BpeTokenizer(spec, precomputedPairs);
+}

@@ -1,0 +1,85 @@
+/**
+ * Converts UTF-16 offsets of a string to UTF-8 byte offsets, for offsets visited in non-decreasing order (linear
+ * overall). A lone surrogate counts as the 3 bytes of U+FFFD, which is what it becomes when encoded.
+ */
+export class ByteCursor {
+  private pos16 = 0;
+  private pos8 = 0;
+  constructor(private readonly text: string) {}
+
+  byteAt(target16: number): number {
+    if (target16 < this.pos16) {
+      this.pos16 = 0;
+      this.pos8 = 0;
+    }
+    const t = this.text;
+    let i = this.pos16;
+    let b = this.pos8;
+    while (i < target16) {
+      const c = t.charCodeAt(i);
+      if (c < 0x80) {
+        b += 1;
+        i += 1;
+      } else if (c < 0x800) {
+        b += 2;
+        i += 1;
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < t.length && (t.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        b += 4;
+        i += 2;
+      } else {
+        b += 3;
+        i += 1;
+      }
+    }
+    this.pos16 = i;
+    this.pos8 = b;
+    return b;
+  }
+}
+
+/** Growable output of an encode: ids and both kinds of offsets. */
+export class EncodingSink {
+  ids: number[] = [];
+  offsets: number[] = [];
+  byteOffsets: number[] = [];
+  push(id: number, start: number, end: number, byteStart: number, byteEnd: number): void {
+    this.ids.push(id);
+    this.offsets.push(start, end);
+    this.byteOffsets.push(byteStart, byteEnd);
+  }
+}
+
+/**
+ * Writes the UTF-8 bytes of `text[start, end)` into `out` from index 0 and returns the byte count. `out` must hold
+ * 3 bytes per UTF-16 unit. Lone surrogates become U+FFFD (what TextEncoder, tiktoken and HF do).
+ */
+export function utf8Into(text: string, start: number, end: number, out: Uint8Array): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) out[n++] = c;
+    else if (c < 0x800) {
+      out[n++] = 0xc0 | (c >> 6);
+      out[n++] = 0x80 | (c & 63);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && (d & 0xfc00) === 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        out[n++] = 0xf0 | (c >> 18);
+        out[n++] = 0x80 | ((c >> 12) & 63);
+        out[n++] = 0x80 | ((c >> 6) & 63);
+        out[n++] = 0x80 | (c & 63);
+      } else {
+        out[n++] = 0xef;
+        out[n++] = 0xbf;
+        out[n++] = 0xbd;
+      }
+    } else {
+      out[n++] = 0xe0 | (c >> 12);
+      out[n++] = 0x80 | ((c >> 6) & 63);
+      out[n++] = 0x80 | (c & 63);
+    }
+  }
+  return n;
+}

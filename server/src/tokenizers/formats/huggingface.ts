@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { normalizerFromJson } from '../normalizers/fromJson';
+import { preTokenizerFromJson, type PreTokenizerPlan } from '../preTokenizers/fromJson';
+import type { AddedTokenSpec, BpeSpec } from '../spec';
+import { byteLevelToBytes } from './byteLevelAlphabet';
+
+const encoder = new TextEncoder();
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+/** Reads a Hugging Face `tokenizer.json` file (BPE models only) into a `BpeSpec`. */
+export function huggingFaceSpecFromFile(path: string, name: string): BpeSpec {
+  let json: Json;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${name}: cannot read ${path}: ${(e as Error).message}`);
+  }
+  return huggingFaceSpec(json, name);
+}
+
+/** Vocabulary tables already derived (from a compiled table file), so the vocab and merges need no parsing. */
+export interface HfPrebuilt {
+  tokenBytes: (Uint8Array | undefined)[];
+  byteFallbackIds: number[];
+  unkId: number | undefined;
+}
+
+export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt): BpeSpec {
+  const model = json?.model;
+  if (!model || typeof model !== 'object') throw new Error(`${name}: not a tokenizer.json (no "model")`);
+  const type = model.type ?? (model.merges ? 'BPE' : undefined);
+  if (type !== 'BPE') throw new Error(`${name}: unsupported tokenizer model "${type}" (only BPE is supported)`);
+  if (model.dropout) throw new Error(`${name}: BPE dropout is not supported (it makes encoding random)`);
+  if (model.continuing_subword_prefix || model.end_of_word_suffix) {
+    throw new Error(`${name}: BPE with continuing_subword_prefix/end_of_word_suffix is not supported`);
+  }
+
+  const plan: PreTokenizerPlan = preTokenizerFromJson(json.pre_tokenizer, name);
+  const byteLevel = plan.byteLevel || hasType(json.decoder, 'ByteLevel');
+  const vocab: Record<string, number> = prebuilt ? {} : (model.vocab ?? {});
+  const tokenBytes: (Uint8Array | undefined)[] = prebuilt ? prebuilt.tokenBytes : [];
+  const byteFallbackIds = new Set<number>(prebuilt?.byteFallbackIds);
+  for (const [piece, id] of Object.entries(vocab)) {
+    if (byteLevel) {
+      // Tokens outside the byte alphabet cannot come out of byte-level BPE; keep their plain text for decoding.
+      tokenBytes[id] = byteLevelToBytes(piece) ?? encoder.encode(piece);
+    } else {
+      const m = model.byte_fallback ? /^<0x([0-9A-Fa-f]{2})>$/.exec(piece) : null;
+      if (m) {
+        tokenBytes[id] = Uint8Array.of(parseInt(m[1], 16));
+        byteFallbackIds.add(id);
+      } else tokenBytes[id] = encoder.encode(piece);
+    }
+  }
+
+  const merges: Array<[number, number]> = [];
+  for (const m of prebuilt ? [] : (model.merges ?? [])) {
+    const [a, b] = Array.isArray(m) ? m : splitMerge(String(m));
+    const l = vocab[a];
+    const r = vocab[b];
+    if (l === undefined || r === undefined) throw new Error(`${name}: merge "${a} ${b}" uses a token missing from the vocabulary`);
+    merges.push([l, r]);
+  }
+
+  const addedTokens: AddedTokenSpec[] = (json.added_tokens ?? []).map((t: Json) => ({
+    id: t.id,
+    content: t.content,
+    special: !!t.special,
+    normalized: !!t.normalized,
+    lstrip: !!t.lstrip,
+    rstrip: !!t.rstrip,
+    singleWord: !!t.single_word,
+  }));
+  for (const t of addedTokens) if (!t.special && !tokenBytes[t.id]) tokenBytes[t.id] = encoder.encode(t.content);
+
+  const unkId = prebuilt ? prebuilt.unkId : model.unk_token != null ? vocab[model.unk_token] : undefined;
+  const bos = findBos(json, addedTokens);
+  const metaspaceDecoder = !byteLevel && (hasType(json.decoder, 'Metaspace') || hasReplace(json.decoder));
+  return {
+    name,
+    kind: 'huggingface',
+    tokenBytes,
+    mergeMode: 'merges',
+    merges,
+    symbols: byteLevel ? 'bytes' : 'chars',
+    byteFallback: !!model.byte_fallback,
+    byteFallbackIds,
+    unkId,
+    fuseUnk: !!model.fuse_unk,
+    ignoreMerges: !!model.ignore_merges,
+    normalizer: normalizerFromJson(json.normalizer),
+    spaceReplacement: plan.spaceReplacement,
+    prefix: plan.prefix,
+    preTokenizer: plan.preTokenizer,
+    addedTokens,
+    decoder: metaspaceDecoder ? 'metaspace' : 'bytes',
+    stripLeadingSpace: metaspaceDecoder && (hasStrip(json.decoder) || plan.prefix !== undefined || hasType(json.decoder, 'Metaspace')),
+    bosId: bos,
+  };
+}
+
+/** Old-style merges are "left right"; the left part never contains a space in a valid file. */
+function splitMerge(m: string): [string, string] {
+  const i = m.indexOf(' ', 1);
+  if (i < 0) throw new Error(`malformed merge "${m}"`);
+  return [m.slice(0, i), m.slice(i + 1)];
+}
+
+function hasType(node: Json, type: string): boolean {
+  if (!node) return false;
+  if (node.type === type) return true;
+  const kids = node.decoders ?? node.pretokenizers ?? node.normalizers;
+  return Array.isArray(kids) && kids.some((k) => hasType(k, type));
+}
+
+function hasReplace(node: Json): boolean {
+  if (!node) return false;
+  if (node.type === 'Replace' && node.pattern?.String === '\u2581') return true;
+  return Array.isArray(node.decoders) && node.decoders.some(hasReplace);
+}
+
+function hasStrip(node: Json): boolean {
+  if (!node) return false;
+  if (node.type === 'Strip' && (node.start ?? 0) > 0) return true;
+  return Array.isArray(node.decoders) && node.decoders.some(hasStrip);
+}
+
+/** The BOS a post-processor adds (TemplateProcessing's first special), if any. Never added silently by encode. */
+function findBos(json: Json, added: AddedTokenSpec[]): number | undefined {
+  const single = json.post_processor?.single ?? json.post_processor?.processors?.find((p: Json) => p.single)?.single;
+  const first = Array.isArray(single) ? single[0] : undefined;
+  const id = first?.SpecialToken?.id;
+  if (typeof id === 'string') return added.find((t) => t.content === id)?.id;
+  return undefined;
+}

@@ -1,0 +1,188 @@
+/**
+ * A hand-written scanner equivalent to the o200k_base regex (`O200K_BASE_PATTERN`), several times faster than V8
+ * running the regex. The regex is leftmost-first with backtracking, so the scanner reproduces the first successful
+ * path of each alternative in order, not the longest match:
+ *
+ *   A1  [^\r\n\p{L}\p{N}]?  UPPER*  LOWER+  contraction?
+ *   A2  [^\r\n\p{L}\p{N}]?  UPPER+  LOWER*  contraction?
+ *   A3  \p{N}{1,3}
+ *   A4  ' '? [^\s\p{L}\p{N}]+ [\r\n/]*
+ *   A5  \s*[\r\n]+      A6  \s+(?!\S)      A7  \s+
+ *
+ * with UPPER = Lu Lt Lm Lo M and LOWER = Ll Lm Lo M (see the class table in tiktokenPatterns.ts).
+ *
+ * The consequences worth knowing (each covered by tests):
+ * - UPPER* is greedy but must give back until LOWER+ can match. Since Lm/Lo/M are in both sets, "give back" ends
+ *   at the last Lm/Lo/M of an upper run: `"ABCǅ"`… and, e.g., `"Aª"` + `"B"` — the match ends right after that
+ *   character even when capitals follow it. An upper run of only Lu/Lt followed by no Ll fails A1 and falls to A2.
+ * - Marks are not \p{L}, so a mark can be the optional leading character. For a mark followed by an all-capital
+ *   word, A1 (tried before A2) succeeds without the prefix on the mark alone: `"\u0301ABC"` → `"\u0301"`, `"ABC"`.
+ * - The contraction only attaches after letters: `"don't"` → `"don't"`? No: `"don"`, `"'t"` is what A1 gives for
+ *   `"'t"` alone; after a word the suffix is part of the word, `"it's"` → `"it's"`.
+ * - Whitespace runs: see `wsRunEnd`.
+ */
+
+import type { PreTokenizer } from '../types';
+import { C_LOWER, C_MARK, C_NEWLINE, C_NUMBER, C_OTHER, C_OTHER_LETTER, C_SPACE, C_UPPER, classAt, classOf, contractionEnd } from './tiktokenPatterns';
+
+/** Set by `wordEnd`: where the UPPER* run it scanned stopped. A module-level out-parameter avoids an allocation. */
+let upperRunEnd = 0;
+
+/**
+ * Matches `UPPER* LOWER+` at `q` and returns its end, or -1 when it cannot match. Also leaves the end of the greedy
+ * UPPER run in `upperRunEnd`, which is exactly A2's `UPPER+ LOWER*` end whenever this fails.
+ */
+function wordEnd(text: string, q: number, to: number): number {
+  let i = q;
+  // End of the last Lm/Lo/M inside the upper run: where LOWER+ can start after UPPER* gives characters back.
+  let lastBoth = -1;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (c >= 0x41 && c <= 0x5a) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const k = classAt(text, i, to);
+    const cls = k & 15;
+    if (cls === C_UPPER) i += k >> 4;
+    else if (cls === C_OTHER_LETTER || cls === C_MARK) {
+      i += k >> 4;
+      lastBoth = i;
+    } else break;
+  }
+  upperRunEnd = i;
+  if (i >= to) return lastBoth;
+  // LOWER+ right after the whole upper run needs an Ll there (an Lm/Lo/M would have joined the upper run).
+  let c = text.charCodeAt(i);
+  if (c < 128) {
+    if (c < 0x61 || c > 0x7a) return lastBoth;
+    i++;
+  } else {
+    const k = classAt(text, i, to);
+    if ((k & 15) !== C_LOWER) return lastBoth;
+    i += k >> 4;
+  }
+  // The rest of LOWER+: Ll Lm Lo M, greedily.
+  while (i < to) {
+    c = text.charCodeAt(i);
+    if (c < 128) {
+      if (c >= 0x61 && c <= 0x7a) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const k = classAt(text, i, to);
+    const cls = k & 15;
+    if (cls === C_LOWER || cls === C_OTHER_LETTER || cls === C_MARK) i += k >> 4;
+    else break;
+  }
+  return i;
+}
+
+/** A4 after its optional space: `[^\s\p{L}\p{N}]+[\r\n/]*`, with the first character (known to qualify) at `i`. */
+function punctEnd(text: string, i: number, to: number): number {
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      // ASCII punctuation and controls other than white space; not letters or digits.
+      const cls = ASCII_P[c]!;
+      if (cls === 0) break;
+      i++;
+      continue;
+    }
+    const k = classAt(text, i, to);
+    const cls = k & 15;
+    if (cls === C_OTHER || cls === C_MARK) i += k >> 4;
+    else break;
+  }
+  // `[\r\n/]*`: a '/' right after the run is impossible (it would be in the run), but after a line break it is not.
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x2f) i++;
+    else break;
+  }
+  return i;
+}
+
+/** 1 for ASCII code units in `[^\s\p{L}\p{N}]`. */
+const ASCII_P: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const k = classAt(String.fromCharCode(c), 0, 1) & 15;
+    t[c] = k === C_OTHER ? 1 : 0;
+  }
+  return t;
+})();
+
+/**
+ * End of the whitespace piece starting at `p` (a white space character) for A5–A7:
+ * - the run contains \r or \n: A5 `\s*[\r\n]+` backtracks to the LAST line break of the run and ends after it;
+ *   the white space after it starts the next piece;
+ * - otherwise the run reaches the end of the input: all of it (A6, `(?!\S)` holds at the end);
+ * - otherwise it gives back its last character (A6), which then leads the next piece (e.g. `" word"`), unless the
+ *   run is one character long, which A7 then matches alone.
+ * All White_Space code points are in the BMP, so "one character" is one code unit.
+ */
+export function wsRunEnd(text: string, p: number, to: number): number {
+  let i = p;
+  let afterLastBreak = -1;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) i++;
+    else if (c === 0x0a || c === 0x0d) afterLastBreak = ++i;
+    else if (c < 128 ? c === 0x0b || c === 0x0c : classOf(c) === C_SPACE) i++;
+    else break;
+  }
+  if (afterLastBreak >= 0) return afterLastBreak;
+  if (i >= to || i - p === 1) return i;
+  return i - 1;
+}
+
+/** Splits `text[from, to)` exactly as `O200K_BASE_PATTERN` does. */
+export function splitO200k(text: string, from: number, to: number, emit: (start: number, end: number) => void): void {
+  let p = from;
+  while (p < to) {
+    const k = classAt(text, p, to);
+    const cls = k & 15;
+    const len = k >> 4;
+    let e: number;
+    if (cls <= C_OTHER_LETTER) {
+      // A letter: A1 without a prefix, or, for an all-capital run, A2.
+      e = wordEnd(text, p, to);
+      if (e < 0) e = upperRunEnd;
+      e = contractionEnd(text, e, to);
+    } else if (cls === C_NUMBER) {
+      e = p + len;
+      for (let n = 1; n < 3 && e < to; n++) {
+        const k2 = classAt(text, e, to);
+        if ((k2 & 15) !== C_NUMBER) break;
+        e += k2 >> 4;
+      }
+    } else if (cls === C_NEWLINE) {
+      e = wsRunEnd(text, p, to);
+    } else {
+      // C_MARK, C_SPACE or C_OTHER: the character can be the optional prefix of A1/A2.
+      const q = p + len;
+      e = wordEnd(text, q, to);
+      if (e >= 0) e = contractionEnd(text, e, to); // A1 with prefix
+      else if (cls === C_MARK) e = contractionEnd(text, q, to); // A1 without prefix: the mark alone is LOWER+
+      else if (upperRunEnd > q) e = contractionEnd(text, upperRunEnd, to); // A2 with prefix
+      else if (cls === C_OTHER) e = punctEnd(text, q, to); // A4
+      else if (text.charCodeAt(p) === 0x20 && q < to && isPunct(classAt(text, q, to) & 15)) e = punctEnd(text, q, to); // A4 with its space
+      else e = wsRunEnd(text, p, to);
+    }
+    emit(p, e);
+    p = e;
+  }
+}
+
+function isPunct(cls: number): boolean {
+  return cls === C_OTHER || cls === C_MARK;
+}
+
+/** The o200k_base pre-tokenizer, scanner edition. */
+export const o200kScanner: PreTokenizer = { split: splitO200k };

