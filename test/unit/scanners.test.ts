@@ -221,6 +221,8 @@ const CASES: [encoding: string, input: string, expected: string[]][] = [
   ['o200k_base', 'AªBC', ['Aª', 'BC']],
   ['o200k_base', 'e\u0301t\u00e9', ['e\u0301t\u00e9']],
   ['cl100k_base', 'e\u0301t', ['e', '\u0301t']],
+  ['o200k_base', "don't stop", ["don't", ' stop']],
+  ['cl100k_base', "don't stop", ['don', "'t", ' stop']],
   ['o200k_base', '<a href="x">', ['<a', ' href', '="', 'x', '">']],
   // A lone surrogate is a symbol, like U+FFFD.
   ['o200k_base', 'a\ud800b', ['a', '\ud800b']],
@@ -238,3 +240,46 @@ test('known answers (regex and scanner)', () => {
     assert.deepEqual(pieces(e.scanner, input), expected, `${enc} scanner ${JSON.stringify(input)}`);
   }
 });
+
+/**
+ * The ground truth: tiktoken's own Rust regex (fancy-regex, in the `tiktoken` npm package's WASM). Our pieces are
+ * BPE-encoded one by one with a pattern that matches a whole piece, and the ids must equal tiktoken's ids for the
+ * whole string. This is what catches a JS regex that is self-consistent but not what Rust does (`\s` vs U+FEFF,
+ * `(?i)` and `ſ`, Unicode tables).
+ */
+type TiktokenModule = typeof import('tiktoken');
+/** Resolved from the working directory too, so a bundle written outside the repository still finds the package. */
+function requireDev(id: string): unknown {
+  return require(require.resolve(id, { paths: [process.cwd(), __dirname] }));
+}
+function loadTiktoken(): TiktokenModule | undefined {
+  try {
+    return requireDev('tiktoken') as TiktokenModule;
+  } catch {
+    return undefined;
+  }
+}
+const tiktoken = loadTiktoken();
+
+for (const { name, scanner } of ENCODINGS) {
+  test(`${name}: scanner pieces give tiktoken's (Rust regex) ids`, { skip: tiktoken === undefined && 'tiktoken not installed' }, () => {
+    const { Tiktoken } = tiktoken!;
+    const spec = requireDev(`tiktoken/encoders/${name}.json`) as { bpe_ranks: string; special_tokens: Record<string, number>; pat_str: string };
+    const truth = new Tiktoken(spec.bpe_ranks, spec.special_tokens, spec.pat_str);
+    const perPiece = new Tiktoken(spec.bpe_ranks, spec.special_tokens, '(?s:.+)');
+    try {
+      const rand = prng(0x7100 + name.length);
+      for (let iter = 0; iter < 3000; iter++) {
+        const s = randomString(rand, 40);
+        const ids: number[] = [];
+        scanner.split(s, 0, s.length, (a, b) => {
+          for (const id of perPiece.encode_ordinary(s.slice(a, b))) ids.push(id);
+        });
+        assert.deepEqual(ids, [...truth.encode_ordinary(s)], `input ${JSON.stringify(s)}`);
+      }
+    } finally {
+      truth.free();
+      perPiece.free();
+    }
+  });
+}

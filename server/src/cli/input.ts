@@ -17,7 +17,7 @@ export async function readInput(path: string): Promise<string> {
     if (s.size > MAX_BYTES) throw new Error(`${path}: ${s.size} bytes is over the ${MAX_BYTES}-byte limit`);
   }
   const stream = path === '-' ? process.stdin : createReadStream(path);
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const parts: string[] = [];
   let total = 0;
   let sawNul = false;

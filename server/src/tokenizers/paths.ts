@@ -27,9 +27,10 @@ export function sharedDataDir(): string | undefined {
 
 /** A file inside an installed npm package, or undefined when the package is not installed. */
 export function packageFile(pkg: string, file: string): string | undefined {
-  try {
-    return join(dirname(require.resolve(`${pkg}/package.json`, { paths: [projectRoot()] })), file);
-  } catch {
-    return undefined;
+  // Packages with an "exports" map hide package.json from require.resolve, so look in node_modules folders directly.
+  for (let dir = projectRoot(); ; dir = dirname(dir)) {
+    const p = join(dir, 'node_modules', pkg, file);
+    if (existsSync(p)) return p;
+    if (dirname(dir) === dir) return undefined;
   }
 }

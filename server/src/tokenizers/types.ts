@@ -48,6 +48,8 @@ export interface Encoding {
   byteOffsets: Uint32Array;
 }
 
+export type RestartRule = 'none' | 'line' | 'lineAfterText';
+
 export type TokenizerKind = 'tiktoken' | 'huggingface' | 'gguf';
 
 /** A loaded tokenizer. All methods are synchronous and pure; instances are cached by the registry. */
@@ -60,6 +62,13 @@ export interface Tokenizer {
   readonly specialTokens: ReadonlyMap<string, number>;
   /** Id of the beginning-of-sequence token a model prepends, if it has one. Never added silently by `encode`. */
   readonly bosId: number | undefined;
+  /**
+   * Where the encoding of the rest of a text cannot depend on what came before (see `IncrementalEncoding`):
+   * 'line' — every line start whose first character is ASCII, not white space and not `/` (tiktoken cl100k/o200k,
+   * Llama 3, Qwen patterns); 'lineAfterText' — the same, when the character before the "\n" is not white space either
+   * (GPT-2 patterns, whose `\s+(?!\S)` treats a trailing run differently at the end of a chunk); 'none'.
+   */
+  readonly restartRule: RestartRule;
   encode(text: string, options?: EncodeOptions): Encoding;
   /** Ids only: faster than `encode` when offsets are not needed. */
   encodeIds(text: string, options?: EncodeOptions): number[];

@@ -1,14 +1,14 @@
 import { AddedTokenMatcher } from '../addedTokens';
 import type { AddedTokenSpec, BpeSpec } from '../spec';
-import type { EncodeOptions, Encoding, Normalized, Tokenizer } from '../types';
+import type { EncodeOptions, Encoding, Normalized, RestartRule, Tokenizer } from '../types';
 import { ByteCursor, EncodingSink } from './offsets';
 import { PieceEncoder } from './pieceEncoder';
 import { ByteTrie } from './trie';
 import { buildVocab, type Vocab } from './vocab';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Thrown inside an encode to stop counting early; never escapes `countUntil`. */
 class LimitReached {}
@@ -23,6 +23,7 @@ export class BpeTokenizer implements Tokenizer {
   readonly vocabSize: number;
   readonly specialTokens: ReadonlyMap<string, number>;
   readonly bosId: number | undefined;
+  readonly restartRule: RestartRule;
   private readonly vocab: Vocab;
   private readonly pieces: PieceEncoder;
   private readonly rawAdded: AddedTokenMatcher | null;
@@ -52,6 +53,9 @@ export class BpeTokenizer implements Tokenizer {
     this.specialTokens = specials;
     this.vocabSize = maxId + 1;
     this.bosId = spec.bosId;
+    // An added token that contains "\n" followed by more text could match across a restart point.
+    const crossesLines = spec.addedTokens.some((t) => /\n[^\s]/.test(t.content));
+    this.restartRule = !crossesLines && !spec.prefix && !spec.spaceReplacement ? (spec.restartRule ?? 'none') : 'none';
   }
 
   encode(text: string, options?: EncodeOptions): Encoding {

@@ -22,7 +22,7 @@ export function binaryKey(bytes: Uint8Array): string {
   return s;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function textOf(bytes: Uint8Array): string | undefined {
   try {
     return utf8.decode(bytes);
@@ -33,7 +33,9 @@ function textOf(bytes: Uint8Array): string | undefined {
 
 export function buildVocab(spec: BpeSpec, precomputedPairs?: Int32Array): Vocab {
   const tokenBytes = spec.tokenBytes;
+  // Added tokens are matched before BPE runs, so BPE never needs (nor may produce) them.
   const specialIds = new Set(spec.addedTokens.map((t) => t.id));
+  for (const id of spec.unreachableIds ?? []) specialIds.add(id);
 
   let byBytes: Map<string, number> | null = null;
   const idOfBytes = (bytes: Uint8Array): number | undefined => {
@@ -41,7 +43,8 @@ export function buildVocab(spec: BpeSpec, precomputedPairs?: Int32Array): Vocab 
       byBytes = new Map();
       for (let id = 0; id < tokenBytes.length; id++) {
         const b = tokenBytes[id];
-        if (b && !specialIds.has(id)) {
+        // Byte-fallback tokens (`<0x34>`) share bytes with real tokens (`4`); they must never stand for them.
+        if (b && !specialIds.has(id) && !spec.byteFallbackIds?.has(id)) {
           const k = binaryKey(b);
           if (!byBytes.has(k)) byBytes.set(k, id);
         }
@@ -66,7 +69,7 @@ export function buildVocab(spec: BpeSpec, precomputedPairs?: Int32Array): Vocab 
     charToId = new Map();
     for (let id = 0; id < tokenBytes.length; id++) {
       const b = tokenBytes[id];
-      if (!b || specialIds.has(id)) continue;
+      if (!b || specialIds.has(id) || spec.byteFallbackIds?.has(id)) continue;
       const t = textOf(b);
       if (t !== undefined && t.length > 0 && t.length === String.fromCodePoint(t.codePointAt(0)!).length && !charToId.has(t)) charToId.set(t, id);
     }

@@ -156,14 +156,20 @@ class ChunkReader {
   /** A uint64 length or count, which must fit what is left of the file at `minBytesEach` bytes per unit. */
   count(what: string, minBytesEach: number): number {
     const at = this.offset;
-    const n = this.u64();
-    const limit = BigInt(this.remaining);
-    if (minBytesEach > 0 && n * BigInt(minBytesEach) > limit) {
+    this.ensure(8);
+    // Two 32-bit halves: cheaper than BigInt for the hundreds of thousands of string lengths in a vocabulary.
+    const lo = this.buf.readUInt32LE(this.start);
+    const hi = this.buf.readUInt32LE(this.start + 4);
+    this.start += 8;
+    const n = hi * 0x100000000 + lo; // exact below 2^53; anything near that is rejected below anyway
+    const left = this.remaining;
+    if (hi >= 0x200000 || n * minBytesEach > left) {
+      const exact = (BigInt(hi) << 32n) | BigInt(lo);
       throw new Error(
-        `corrupt GGUF file ${this.path}: ${what} of ${n} at offset ${at} cannot fit in the ${limit} bytes left`,
+        `truncated or corrupt GGUF file ${this.path}: ${what} of ${exact} at offset ${at} cannot fit in the ${left} bytes left`,
       );
     }
-    return Number(n);
+    return n;
   }
 
   scalar(type: number): number | bigint | boolean {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { normalizerFromJson } from '../normalizers/fromJson';
 import { preTokenizerFromJson, type PreTokenizerPlan } from '../preTokenizers/fromJson';
 import type { AddedTokenSpec, BpeSpec } from '../spec';
+import type { RestartRule } from '../types';
 import { byteLevelToBytes } from './byteLevelAlphabet';
 
 const encoder = new TextEncoder();
@@ -24,6 +25,7 @@ export function huggingFaceSpecFromFile(path: string, name: string): BpeSpec {
 export interface HfPrebuilt {
   tokenBytes: (Uint8Array | undefined)[];
   byteFallbackIds: number[];
+  unreachableIds: number[];
   unkId: number | undefined;
 }
 
@@ -42,10 +44,13 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt)
   const vocab: Record<string, number> = prebuilt ? {} : (model.vocab ?? {});
   const tokenBytes: (Uint8Array | undefined)[] = prebuilt ? prebuilt.tokenBytes : [];
   const byteFallbackIds = new Set<number>(prebuilt?.byteFallbackIds);
+  const unreachableIds = new Set<number>(prebuilt?.unreachableIds);
   for (const [piece, id] of Object.entries(vocab)) {
     if (byteLevel) {
       // Tokens outside the byte alphabet cannot come out of byte-level BPE; keep their plain text for decoding.
-      tokenBytes[id] = byteLevelToBytes(piece) ?? encoder.encode(piece);
+      const bytes = byteLevelToBytes(piece);
+      if (!bytes) unreachableIds.add(id);
+      tokenBytes[id] = bytes ?? encoder.encode(piece);
     } else {
       const m = model.byte_fallback ? /^<0x([0-9A-Fa-f]{2})>$/.exec(piece) : null;
       if (m) {
@@ -87,6 +92,7 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt)
     symbols: byteLevel ? 'bytes' : 'chars',
     byteFallback: !!model.byte_fallback,
     byteFallbackIds,
+    unreachableIds,
     unkId,
     fuseUnk: !!model.fuse_unk,
     ignoreMerges: !!model.ignore_merges,
@@ -98,7 +104,33 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt)
     decoder: metaspaceDecoder ? 'metaspace' : 'bytes',
     stripLeadingSpace: metaspaceDecoder && (hasStrip(json.decoder) || plan.prefix !== undefined || hasType(json.decoder, 'Metaspace')),
     bosId: bos,
+    restartRule: restartRuleOf(json),
   };
+}
+
+/** Split patterns known to break at every line start that begins with an ASCII non-space other than `/`. */
+const LINE_SAFE_PATTERNS = new Set([
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+]);
+const LINE_SAFE_NORMALIZERS = new Set(['NFC', 'NFD', 'NFKC', 'NFKD', 'Lowercase']);
+
+/** The restart points this tokenizer.json guarantees (see `Tokenizer.restartRule`). */
+function restartRuleOf(json: Json): RestartRule {
+  const norms: Json[] = !json.normalizer ? [] : json.normalizer.type === 'Sequence' ? json.normalizer.normalizers : [json.normalizer];
+  if (!norms.every((n) => LINE_SAFE_NORMALIZERS.has(n?.type))) return 'none';
+  const pre = json.pre_tokenizer;
+  if (!pre) return 'none';
+  const stages: Json[] = pre.type === 'Sequence' ? pre.pretokenizers : [pre];
+  let rule: RestartRule = 'none';
+  for (const st of stages) {
+    if (st.type === 'ByteLevel') {
+      if (st.add_prefix_space) return 'none';
+      if (st.use_regex !== false && rule === 'none') rule = 'lineAfterText';
+    } else if (st.type === 'Split' && st.behavior === 'Isolated' && !st.invert && LINE_SAFE_PATTERNS.has(st.pattern?.Regex)) rule = 'line';
+    else return 'none';
+  }
+  return rule;
 }
 
 /** Old-style merges are "left right"; the left part never contains a space in a valid file. */

@@ -12,6 +12,8 @@ export interface TiktokenEncoding {
   sha256: string;
   preTokenizer: PreTokenizer;
   specials: Record<string, number>;
+  /** The rank file, when another encoding's (p50k_edit shares p50k_base's). */
+  rankFile?: string;
 }
 
 export const TIKTOKEN_ENCODINGS: Readonly<Record<string, TiktokenEncoding>> = {
@@ -32,6 +34,13 @@ export const TIKTOKEN_ENCODINGS: Readonly<Record<string, TiktokenEncoding>> = {
     sha256: '94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069',
     preTokenizer: gpt2Scanner,
     specials: { '<|endoftext|>': 50256 },
+  },
+  p50k_edit: {
+    name: 'p50k_edit',
+    sha256: '94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069',
+    preTokenizer: gpt2Scanner,
+    specials: { '<|endoftext|>': 50256, '<|fim_prefix|>': 50281, '<|fim_middle|>': 50282, '<|fim_suffix|>': 50283 },
+    rankFile: 'p50k_base',
   },
   r50k_base: {
     name: 'r50k_base',
@@ -74,5 +83,6 @@ export function tiktokenSpec(encoding: TiktokenEncoding, tokenBytes: (Uint8Array
     preTokenizer: encoding.preTokenizer,
     addedTokens: Object.entries(encoding.specials).map(([content, id]) => ({ id, content, special: true })),
     decoder: 'bytes',
+    restartRule: encoding.preTokenizer === gpt2Scanner ? 'lineAfterText' : 'line',
   };
 }

@@ -13,8 +13,7 @@
  */
 
 import type { PreTokenizer } from '../types';
-import { C_MARK, C_NEWLINE, C_NUMBER, C_OTHER, C_OTHER_LETTER, C_SPACE, classAt, contractionEnd } from './tiktokenPatterns';
-import { wsRunEnd } from './scanO200k';
+import { C_MARK, C_NEWLINE, C_NUMBER, C_OTHER, C_OTHER_LETTER, C_SPACE, classAt, contractionEnd, wsRunEnd } from './tiktokenPatterns';
 
 /** End of the `\p{L}+` run from `i`; ASCII letters are tested without a class lookup. */
 function letterRunEnd(text: string, i: number, to: number): number {

@@ -115,7 +115,10 @@ export function regexPreTokenizer(source: string, flags = 'gu'): PreTokenizer {
           re.lastIndex += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
           continue;
         }
+        // Keep our position across `emit`, which might itself split something with this pre-tokenizer.
+        const next = re.lastIndex;
         emit(from + m.index, from + m.index + len);
+        re.lastIndex = next;
       }
     },
   };
@@ -253,4 +256,29 @@ export function contractionEndExact(text: string, i: number, to: number): number
   if ((a === 0x72 || a === 0x76) && b === 0x65) return i + 3;
   if (a === 0x6c && b === 0x6c) return i + 3;
   return i;
+}
+
+/**
+ * End of the whitespace piece starting at `p` (a White_Space character the earlier alternatives did not take) for
+ * the tail `\s*[\r\n]+|\s+(?!\S)|\s+` shared by cl100k and o200k:
+ * - the run contains \r or \n: `\s*[\r\n]+` backtracks to the LAST line break of the run and ends after it; the
+ *   white space after it starts the next piece;
+ * - otherwise, if the run reaches the end of the input, all of it (`(?!\S)` holds at the end);
+ * - otherwise `\s+(?!\S)` gives back the run's last character, which then leads the next piece (e.g. `" word"`),
+ *   unless the run is one character long: then `\s+` matches it alone.
+ * All White_Space code points are in the BMP, so "one character" is one code unit.
+ */
+export function wsRunEnd(text: string, p: number, to: number): number {
+  let i = p;
+  let afterLastBreak = -1;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) i++;
+    else if (c === 0x0a || c === 0x0d) afterLastBreak = ++i;
+    else if (c < 128 ? c === 0x0b || c === 0x0c : classOf(c) === C_SPACE) i++;
+    else break;
+  }
+  if (afterLastBreak >= 0) return afterLastBreak;
+  if (i >= to || i - p === 1) return i;
+  return i - 1;
 }

@@ -1,0 +1,97 @@
+/**
+ * HF `Replace`: every match of `pattern` (a literal `{String}` or an Oniguruma `{Regex}`) in the text becomes
+ * `content`. Matches are found left to right without overlap; an empty match right where the previous match ended is
+ * skipped, as Rust's `find_iter` does. `content` is literal: the released `tokenizers` versions do not expand `$1`
+ * (a newer one does for Regex patterns; files relying on that are rare).
+ *
+ * Alignment: text between matches maps unit to unit; the units of each replacement map to the whole match, which
+ * makes a token over the replacement cover what it replaced (HF itself points them at the match's last character);
+ * an empty match's replacement is zero-width at its position; a match replaced by nothing leaves a gap.
+ */
+import type { Normalized, Normalizer } from '../types';
+import { compileUserRegex } from '../regexGuard';
+import { allocAlign, fillIdentity, fillSpan } from './align';
+import { TextBuilder } from './textBuilder';
+
+export type ReplacePattern = { String: string } | { Regex: string };
+
+function escapeLiteral(s: string): string {
+  // Only the syntax characters: `u` mode rejects identity escapes of anything else.
+  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+export class ReplaceNormalizer implements Normalizer {
+  private readonly regex: RegExp;
+
+  constructor(
+    readonly pattern: ReplacePattern,
+    readonly content: string,
+  ) {
+    this.regex = 'String' in pattern ? new RegExp(escapeLiteral(pattern.String), 'gu') : compileUserRegex(pattern.Regex, 'gu');
+  }
+
+  normalize(text: string): Normalized {
+    const literal = 'String' in this.pattern ? this.pattern.String : '';
+    const matches = literal !== '' ? this.findLiteral(text, literal) : this.findMatches(text);
+    if (matches.length === 0) return { text, align: null };
+    const n = text.length;
+    const content = this.content;
+    let outLength = n;
+    for (let k = 0; k < matches.length; k += 2) outLength += content.length - (matches[k + 1] - matches[k]);
+    const align = allocAlign(outLength, n);
+    const out = new TextBuilder(outLength);
+    let i = 0;
+    let o = 0;
+    for (let k = 0; k < matches.length; k += 2) {
+      const s = matches[k];
+      const e = matches[k + 1];
+      out.copy(text, i, s);
+      out.append(content);
+      fillIdentity(align, o, i, s - i);
+      o += s - i;
+      fillSpan(align, o, content.length, s, e);
+      o += content.length;
+      i = e;
+    }
+    out.copy(text, i, n);
+    fillIdentity(align, o, i, n - i);
+    const result = out.toString();
+    return result === text ? { text, align: null } : { text: result, align };
+  }
+
+  /** A non-empty literal: `indexOf` finds the matches (leftmost, non-overlapping, as Rust does) without a regex. */
+  private findLiteral(text: string, literal: string): number[] {
+    const out: number[] = [];
+    let at = text.indexOf(literal);
+    while (at >= 0) {
+      out.push(at, at + literal.length);
+      at = text.indexOf(literal, at + literal.length);
+    }
+    return out;
+  }
+
+  /** Match ranges as `[s0, e0, s1, e1, …]`. */
+  private findMatches(text: string): number[] {
+    const re = this.regex;
+    const n = text.length;
+    const out: number[] = [];
+    let prevEnd = -1;
+    re.lastIndex = 0;
+    while (re.lastIndex <= n) {
+      const m = re.exec(text);
+      if (m === null) break;
+      const s = m.index;
+      const e = s + m[0].length;
+      if (s === e) {
+        // Step past the empty match by a whole code point, so as not to split a surrogate pair.
+        const c = text.charCodeAt(s);
+        const d = text.charCodeAt(s + 1);
+        re.lastIndex = s + (c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000 ? 2 : 1);
+        if (s === prevEnd) continue;
+      }
+      out.push(s, e);
+      prevEnd = e;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,382 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Normalized, Normalizer } from '../../server/src/tokenizers/types';
+import { allocAlign, composeAlign, type Alignment } from '../../server/src/tokenizers/normalizers/align';
+import { normalizerFromJson } from '../../server/src/tokenizers/normalizers/fromJson';
+import { alignFine, COMBINES_BACKWARD, UnicodeNormalizer, type UnicodeForm } from '../../server/src/tokenizers/normalizers/unicode';
+import { isWhiteSpace } from '../../server/src/tokenizers/normalizers/strip';
+import { BYTE_TO_CHAR } from '../../server/src/tokenizers/normalizers/byteLevel';
+import { compileUserRegex } from '../../server/src/tokenizers/regexGuard';
+
+// Loaded from the project root rather than imported, so the bundle works wherever it is written (e.g. /tmp).
+type HfModule = typeof import('@huggingface/tokenizers');
+const hf = createRequire(join(process.cwd(), 'package.json'))('@huggingface/tokenizers') as HfModule;
+
+/** The reference: tokenizers.js applied to the same `normalizer` config. */
+function hfNormalize(config: unknown, text: string): string {
+  const normalizer = new hf.SequenceNormalizer({ type: 'Sequence', normalizers: [config] } as never);
+  return normalizer.normalize(text);
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const cp = String.fromCodePoint;
+type Gen = (r: () => number) => string;
+const pick = (items: string[]): Gen => (r) => items[Math.floor(r() * items.length)];
+const range = (lo: number, count: number): Gen => (r) => cp(lo + Math.floor(r() * count));
+
+const POOLS: Gen[] = [
+  pick([...'abcXYZ019 .,;!?-_"\'', 'the ', 'Hello ', '\r\n', '\n', '\t', '\r']),
+  pick(['e\u0301', 'a\u0308\u0323', 'o\u0302\u0300', 'u\u0308\u0304', '\u0301', '\u0323\u0301', 'A\u030a', 'x\u0345', 'e\u0301\u0323']),
+  pick(['é', 'Å', 'ǖ', 'ệ', 'ñ', 'Ω', '\u212b', '\u212a', 'ﬀ', 'Ǆ']),
+  range(0xac00, 11172),
+  range(0x1100, 19),
+  range(0x1161, 21),
+  range(0x11a8, 27),
+  range(0xff01, 94),
+  range(0xff66, 58),
+  pick(['ﬁ', 'ﬂ', 'ﬃ', 'ﬄ', 'ﬅ', 'ǅ', 'Ǉ', 'ĳ', '²', '³', '¹', 'ⁿ', '₂', '½', '㎏', '™', '㍿', '…']),
+  range(0xfb50, 0x2b0),
+  range(0xfe70, 0x8c),
+  pick(['😀', '👍🏽', '👨‍👩‍👧', '🇫🇷', '❤️', '\ufdfa']),
+  pick(['\ud800', '\udc00', '\udbff', '\ud83d']),
+  pick(['Σ', 'ΑΣ', 'ς', 'İ', 'ß', 'ẞ', 'ΌΣΟΣ', 'ǅ']),
+  pick(['\u0b47\u0b3e', '\u0b47', '\u0b3e', '\u0dd9\u0dcf', '\u0915\u093c', '\u0958', '\u0f73', '\u0344', '\u0f77']),
+  pick(['\u{1d15e}', '\u{1d160}', '\uf900', '\u2126', '\u{16d63}\u{16d67}', '\u{16d67}', 'か\u3099', '\u3099', '\uff9e']),
+  pick([' ', '\u3000', '\u00a0', '\t', '\u2028', '  ']),
+];
+
+function randomText(r: () => number, maxPieces = 40): string {
+  const n = Math.floor(r() * maxPieces);
+  let s = '';
+  for (let i = 0; i < n; i++) s += POOLS[Math.floor(r() * POOLS.length)](r);
+  return s;
+}
+
+function randomTexts(seed: number, count: number): string[] {
+  const r = mulberry32(seed);
+  const out = ['', 'plain ascii', 'e\u0301', '\u0301x', 'ﬁ', '가\u11a8', '\u1100\u1161\u11a8', '\ud800', 'ΣΑΣ'];
+  for (let i = 0; i < count; i++) out.push(randomText(r));
+  return out;
+}
+
+/** Checks the alignment contract of `types.ts` plus monotonicity; `cover`: no input unit may be left out. */
+function checkAlign(input: string, result: Normalized, cover: boolean): void {
+  const label = JSON.stringify(input);
+  if (result.align === null) {
+    assert.equal(result.text, input, `${label}: align null but text changed`);
+    return;
+  }
+  const { start, end } = result.align;
+  const m = result.text.length;
+  const n = input.length;
+  assert.equal(start.length, m + 1, label);
+  assert.equal(end.length, m + 1, label);
+  assert.equal(start[m], n, label);
+  assert.equal(end[m], n, label);
+  let covered = 0;
+  for (let k = 0; k < m; k++) {
+    assert.ok(start[k] >= 0 && start[k] <= end[k] && end[k] <= n, `${label}: bad range at ${k}`);
+    if (k > 0) assert.ok(start[k] >= start[k - 1] && end[k] >= end[k - 1], `${label}: not monotone at ${k}`);
+    if (cover) assert.ok(start[k] <= covered, `${label}: input ${covered}..${start[k]} not covered`);
+    covered = Math.max(covered, end[k]);
+  }
+  if (cover) assert.equal(covered, n, `${label}: input tail not covered`);
+}
+
+const isHigh = (c: number): boolean => c >= 0xd800 && c < 0xdc00;
+const isLow = (c: number): boolean => c >= 0xdc00 && c < 0xe000;
+
+/** Output positions where the alignment cuts cleanly: no overlap across the cut, no surrogate pair split. */
+function cleanCuts(input: string, result: Normalized): number[] {
+  const out = result.text;
+  const { start, end } = result.align as Alignment;
+  const cuts = [0];
+  for (let k = 1; k < out.length; k++) {
+    if (end[k - 1] > start[k]) continue;
+    if (isHigh(out.charCodeAt(k - 1)) && isLow(out.charCodeAt(k))) continue;
+    if (isHigh(input.charCodeAt(start[k] - 1)) && isLow(input.charCodeAt(start[k]))) continue;
+    cuts.push(k);
+  }
+  cuts.push(out.length);
+  return cuts;
+}
+
+const FORMS: UnicodeForm[] = ['NFC', 'NFD', 'NFKC', 'NFKD'];
+
+test('NFC/NFD/NFKC/NFKD text equals tokenizers.js, alignment holds on random text', () => {
+  const texts = randomTexts(1, 1500);
+  for (const form of FORMS) {
+    const normalizer = normalizerFromJson({ type: form }) as Normalizer;
+    for (const text of texts) {
+      const result = normalizer.normalize(text);
+      assert.equal(result.text, hfNormalize({ type: form }, text), `${form} ${JSON.stringify(text)}`);
+      checkAlign(text, result, true);
+      if (result.align === null) continue;
+      // Every piece between clean cuts maps back to original text that normalises to exactly that piece.
+      const cuts = cleanCuts(text, result);
+      const { start, end } = result.align;
+      for (let c = 0; c + 1 < cuts.length; c++) {
+        const a = cuts[c];
+        const b = cuts[Math.min(cuts.length - 1, c + 1 + (c % 3))];
+        const original = text.slice(start[a], end[b - 1]);
+        assert.equal(original.normalize(form), result.text.slice(a, b), `${form} ${JSON.stringify(text)} piece ${a}..${b}`);
+      }
+    }
+  }
+});
+
+test('unicode alignment uses fine cuts on random text and stays exact for single characters', () => {
+  for (const form of FORMS) {
+    for (const text of randomTexts(2, 500)) {
+      const full = text.normalize(form);
+      if (full === text) continue;
+      const ok = alignFine(text, 0, text.length, full, form, allocAlign(full.length, text.length), 0);
+      assert.ok(ok, `${form} fine cuts failed on ${JSON.stringify(text)}`);
+    }
+  }
+  const r = new UnicodeNormalizer('NFKC').normalize('xＡﬁ가²');
+  assert.equal(r.text, 'xAfi가2');
+  assert.deepEqual(Array.from(r.align!.start), [0, 1, 2, 2, 3, 4, 5]);
+  assert.deepEqual(Array.from(r.align!.end), [1, 2, 3, 3, 4, 5, 5]);
+  const d = new UnicodeNormalizer('NFC').normalize('abe\u0301c');
+  assert.deepEqual(Array.from(d.align!.start), [0, 1, 2, 4, 5]);
+  assert.deepEqual(Array.from(d.align!.end), [1, 2, 4, 5, 5]);
+  assert.equal(new UnicodeNormalizer('NFKC').normalize('ascii only').align, null);
+  assert.equal(new UnicodeNormalizer('NFC').normalize('déjà vu').align, null);
+});
+
+test('cut rule: every starter that combines backward is in COMBINES_BACKWARD, and none is ASCII', () => {
+  const isNonStarter = (c: string): boolean =>
+    ('\u0301' + c).normalize('NFD') !== '\u0301' + c || (c + '\u0334').normalize('NFD') !== c + '\u0334';
+  const seconds = new Set<string>();
+  for (let c = 0x80; c < 0x110000; c++) {
+    if (c >= 0xd800 && c < 0xe000) continue;
+    const s = cp(c);
+    const d = s.normalize('NFD');
+    if (d === s) continue;
+    const parts = [...d];
+    for (let i = 1; i < parts.length; i++) seconds.add(parts[i]);
+  }
+  for (const s of seconds) {
+    assert.ok(s.charCodeAt(0) >= 0x80, `ASCII ${s} is the second half of a canonical pair`);
+    if (!isNonStarter(s)) assert.ok(COMBINES_BACKWARD.test(s), `U+${s.codePointAt(0)!.toString(16)} combines backward`);
+  }
+});
+
+test('Lowercase: per-char Rust semantics (no final sigma), alignment per source char', () => {
+  const normalizer = normalizerFromJson({ type: 'Lowercase' }) as Normalizer;
+  for (const text of randomTexts(3, 1500)) {
+    const result = normalizer.normalize(text);
+    checkAlign(text, result, true);
+    const expected = Array.from(text, (ch) => ch.toLowerCase()).join('');
+    assert.equal(result.text, expected, JSON.stringify(text));
+    if (!text.includes('Σ')) assert.equal(result.text, hfNormalize({ type: 'Lowercase' }, text), JSON.stringify(text));
+  }
+  const sigma = normalizer.normalize('ΟΔΟΣ ΣΑΣ');
+  assert.equal(sigma.text, 'οδοσ σασ'); // JavaScript's toLowerCase gives 'οδος σας'
+  const dotted = normalizer.normalize('Iİx');
+  assert.equal(dotted.text, 'ii\u0307x');
+  assert.deepEqual(Array.from(dotted.align!.start), [0, 1, 1, 2, 3]);
+  assert.deepEqual(Array.from(dotted.align!.end), [1, 2, 2, 3, 3]);
+  assert.equal(normalizer.normalize('already lower 😀').align, null);
+});
+
+test('Strip: Unicode White_Space, matches tokenizers.js where JS trim agrees', () => {
+  for (let c = 0; c < 0x10000; c++) assert.equal(isWhiteSpace(c), /\p{White_Space}/u.test(cp(c)), `U+${c.toString(16)}`);
+  const configs = [
+    { type: 'Strip', strip_left: true, strip_right: true },
+    { type: 'Strip', strip_left: true, strip_right: false },
+    { type: 'Strip', strip_left: false, strip_right: true },
+  ];
+  for (const config of configs) {
+    const normalizer = normalizerFromJson(config) as Normalizer;
+    for (const text of randomTexts(4, 500)) {
+      const result = normalizer.normalize(text);
+      checkAlign(text, result, false);
+      assert.equal(result.text, hfNormalize(config, text), JSON.stringify(text));
+    }
+  }
+  const both = normalizerFromJson(configs[0]) as Normalizer;
+  const r = both.normalize('\u0085 a b \ufeff');
+  assert.equal(r.text, 'a b \ufeff'); // NEL is White_Space, BOM is not (JS trim says the opposite)
+  assert.deepEqual(Array.from(r.align!.start), [2, 3, 4, 5, 6, 7]);
+  assert.equal(both.normalize('   ').text, '');
+});
+
+test('Replace: String and Regex patterns match tokenizers.js; replacement maps to the whole match', () => {
+  const configs = [
+    { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
+    { type: 'Replace', pattern: { String: 'ﬁ' }, content: '' },
+    { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+    { type: 'Replace', pattern: { Regex: '\\s+' }, content: '_' },
+    { type: 'Replace', pattern: { Regex: '[0-9]' }, content: '<d>' },
+    { type: 'Replace', pattern: { String: '.' }, content: '' },
+  ];
+  for (const config of configs) {
+    const normalizer = normalizerFromJson(config) as Normalizer;
+    for (const text of randomTexts(5, 400)) {
+      const result = normalizer.normalize(text);
+      checkAlign(text, result, config.content !== '');
+      // tokenizers.js's \s is JavaScript's (with U+FEFF, without U+0085); the pools contain neither.
+      assert.equal(result.text, hfNormalize(config, text), `${JSON.stringify(config)} ${JSON.stringify(text)}`);
+    }
+  }
+  const squeeze = normalizerFromJson(configs[2]) as Normalizer;
+  const r = squeeze.normalize('a   b');
+  assert.equal(r.text, 'a b');
+  assert.deepEqual(Array.from(r.align!.start), [0, 1, 4, 5]);
+  assert.deepEqual(Array.from(r.align!.end), [1, 4, 5, 5]);
+  // Oniguruma's \s includes U+0085 and excludes U+FEFF.
+  assert.equal((normalizerFromJson(configs[3]) as Normalizer).normalize('a\u0085b\ufeffc').text, 'a_b\ufeffc');
+  // Empty matches: inserted content is zero-width; no empty match right after a match (Rust find_iter).
+  const empty = normalizerFromJson({ type: 'Replace', pattern: { Regex: 'x*' }, content: '-' }) as Normalizer;
+  const e = empty.normalize('axxb');
+  assert.equal(e.text, '-a-b-');
+  checkAlign('axxb', e, true);
+  assert.equal((normalizerFromJson({ type: 'Replace', pattern: { String: '$' }, content: '$1' }) as Normalizer).normalize('a$b').text, 'a$1b');
+});
+
+test('Prepend: non-empty text only, prepended units zero-width at the start', () => {
+  const config = { type: 'Prepend', prepend: '▁' };
+  const normalizer = normalizerFromJson(config) as Normalizer;
+  for (const text of randomTexts(6, 300)) {
+    const result = normalizer.normalize(text);
+    checkAlign(text, result, true);
+    if (text !== '') assert.equal(result.text, hfNormalize(config, text));
+  }
+  assert.deepEqual(normalizer.normalize(''), { text: '', align: null }); // tokenizers.js would give '▁'
+  const r = normalizer.normalize('Hi');
+  assert.deepEqual(Array.from(r.align!.start), [0, 0, 1, 2]);
+  assert.deepEqual(Array.from(r.align!.end), [0, 1, 2, 2]);
+});
+
+test('StripAccents and ByteLevel', () => {
+  const strip = normalizerFromJson({ type: 'StripAccents' }) as Normalizer;
+  for (const text of randomTexts(7, 300)) {
+    const result = strip.normalize(text);
+    checkAlign(text, result, false);
+    assert.equal(result.text, hfNormalize({ type: 'StripAccents' }, text));
+  }
+  const byteLevel = normalizerFromJson({ type: 'ByteLevel' }) as Normalizer;
+  const r = byteLevel.normalize('a é\n');
+  assert.equal(r.text, 'aĠÃ©Ċ');
+  assert.deepEqual(Array.from(r.align!.start), [0, 1, 2, 2, 3, 4]);
+  const encoder = new TextEncoder();
+  for (const text of randomTexts(8, 300)) {
+    const result = byteLevel.normalize(text);
+    checkAlign(text, result, true);
+    assert.equal(result.text, Array.from(encoder.encode(text), (b) => BYTE_TO_CHAR[b]).join(''), JSON.stringify(text));
+  }
+});
+
+test('Sequence composes text and alignment like applying the steps by hand', () => {
+  const configs = [
+    { type: 'Sequence', normalizers: [{ type: 'NFKD' }, { type: 'StripAccents' }, { type: 'Lowercase' }] },
+    {
+      type: 'Sequence',
+      normalizers: [{ type: 'Prepend', prepend: '▁' }, { type: 'Replace', pattern: { String: ' ' }, content: '▁' }],
+    },
+    {
+      type: 'Sequence',
+      normalizers: [
+        { type: 'NFC' },
+        { type: 'Strip', strip_left: true, strip_right: true },
+        { type: 'Sequence', normalizers: [{ type: 'NFKC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }] },
+        { type: 'Prepend', prepend: '▁' },
+      ],
+    },
+  ];
+  for (const config of configs) {
+    const normalizer = normalizerFromJson(config) as Normalizer;
+    for (const text of randomTexts(9, 400)) {
+      const result = normalizer.normalize(text);
+      checkAlign(text, result, config === configs[1]);
+      // tokenizers.js lowercases Σ in context and prepends to empty text; HF (Rust) does neither.
+      if (!text.includes('Σ') && result.text !== '') assert.equal(result.text, hfNormalize(config, text), JSON.stringify(text));
+    }
+  }
+  // NFKD, StripAccents, Lowercase: Å → A + ring → A → a, over the original character.
+  const r = (normalizerFromJson(configs[0]) as Normalizer).normalize('xÅy');
+  assert.equal(r.text, 'xay');
+  assert.deepEqual(Array.from(r.align!.start), [0, 1, 2, 3]);
+  assert.deepEqual(Array.from(r.align!.end), [1, 2, 3, 3]);
+});
+
+test('composeAlign: null handling, insertions between overlapping ranges stay monotone', () => {
+  const a = (s: number[], e: number[]): Alignment => ({ start: Int32Array.from(s), end: Int32Array.from(e) });
+  const inner = a([0, 0, 2], [2, 2, 2]); // two units from one original char of 2 units
+  assert.equal(composeAlign(null, null), null);
+  assert.equal(composeAlign(null, inner), inner);
+  assert.equal(composeAlign(inner, null), inner);
+  // outer inserts one unit between the two (zero-width at 1) and keeps both.
+  const outer = a([0, 1, 1, 3], [1, 1, 2, 3]);
+  const c = composeAlign(outer, inner)!;
+  assert.deepEqual(Array.from(c.start), [0, 0, 0, 2]);
+  assert.deepEqual(Array.from(c.end), [2, 2, 2, 2]);
+});
+
+test('normalizerFromJson: supported types, errors for the rest', () => {
+  assert.equal(normalizerFromJson(null), null);
+  assert.equal(normalizerFromJson({ type: 'Sequence', normalizers: [] }), null);
+  for (const type of ['BertNormalizer', 'Precompiled', 'Nmt', 'Whatever']) {
+    assert.throws(() => normalizerFromJson({ type }), new RegExp(`unsupported normalizer: ${type}`));
+  }
+  assert.throws(() => normalizerFromJson({ type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Precompiled' }] }), /Precompiled/);
+  assert.throws(() => normalizerFromJson({ type: 'Replace', pattern: { Regex: '(a+)+' }, content: '' }), /\(a\+\)\+/);
+  assert.throws(() => normalizerFromJson({ type: 'Replace', pattern: {}, content: '' }), /pattern/);
+  assert.throws(() => normalizerFromJson({ type: 'Prepend' }), /prepend/);
+});
+
+test('regex guard: rejects hazards and unsupported syntax, naming the pattern', () => {
+  for (const bad of ['(a+)+', '(a*)*', '(a|a)*', '(a|ab)+', '(?:\\s|x)+', '(a?b)+', '(x+){5}', '((ab)*c)+']) {
+    assert.throws(() => compileUserRegex(bad, 'gu'), (e: Error) => e.message.includes(JSON.stringify(bad)) && /backtrack/.test(e.message), bad);
+  }
+  for (const bad of ['a++', 'a*+', '(?>ab)', 'a{2}+', '[a&&b]', '\\G', '(?x) a', '[[:alpha:]]', '\\p{NoSuchThing}', '(a', 'a)']) {
+    assert.throws(() => compileUserRegex(bad, 'gu'), (e: Error) => e.message.includes(JSON.stringify(bad)), bad);
+  }
+  assert.throws(() => compileUserRegex('a'.repeat(1001), 'gu'), /limit is 1000/);
+  for (const ok of ['(ab)+', "(?:'s|'t|'re)+", '(a)\\1+', '(?:\\r\\n|\\n)+', "(?i:'s|'t)?", '(ab{2})+', '\\s+(?!\\S)', '[^\\r\\n\\p{L}\\p{N}]?\\p{L}+']) {
+    assert.ok(compileUserRegex(ok, 'gu') instanceof RegExp, ok);
+  }
+});
+
+test('regex translation: Oniguruma meanings', () => {
+  const all = (pattern: string, text: string): string[] => Array.from(text.matchAll(compileUserRegex(pattern, 'gu')), (m) => m[0]);
+  const gpt2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+  assert.deepEqual(all(gpt2, "Hello world's 123  x"), ['Hello', ' world', "'s", ' 123', ' ', ' x']);
+  const llama3 =
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+  assert.deepEqual(all(llama3, "I'M 12345\n"), ['I', "'M", ' ', '123', '45', '\n']);
+  assert.deepEqual(all("(?i:'s)", "'S 'ſ 's"), ["'S", "'ſ", "'s"]);
+  assert.deepEqual(all('\\s', 'a\u0085b\ufeffc d'), ['\u0085', ' ']);
+  assert.deepEqual(all('\\d+', 'x12٣4'), ['12٣4']);
+  assert.deepEqual(all('\\w+', 'é_x²'), ['é_x²']);
+  assert.deepEqual(all('.', 'a\r\nb'), ['a', '\r', 'b']);
+  assert.deepEqual(all('^x', 'x\nx\rx'), ['x', 'x']);
+  assert.deepEqual(all('x$', 'x\nx\rx'), ['x', 'x']);
+  assert.deepEqual(all('\\Ax|x\\z', 'x\nx\nx'), ['x', 'x']);
+  assert.deepEqual(all('\\bé', 'é xé'), ['é']);
+  assert.deepEqual(all('\\p{Han}+', 'ab漢字c'), ['漢字']);
+  assert.deepEqual(all('[[:digit:]]+|\\x{41}', 'A12'), ['A', '12']);
+  assert.deepEqual(all('[a[bc]]+', 'xabcx'), ['abc']);
+  assert.deepEqual(all('a{,2}b', 'aaab'), ['aab']);
+  assert.deepEqual(all("x\\'\\-", "x'-"), ["x'-"]);
+  assert.deepEqual(all('a(?i)b|c', 'aB aC c ab'), ['aB', 'aC', 'ab']); // Oniguruma: a(?i:b|c)
+  assert.deepEqual(all('[(?i:x)]', '(?:x)'), ['(', '?', ':', 'x', ')']);
+  assert.deepEqual(all('(?i:[a-c])+', 'xAbCz'), ['AbC']);
+  assert.deepEqual(all('a{', 'a{'), ['a{']);
+  assert.deepEqual(all('(a)\\1+', 'aaaa'), ['aaaa']);
+  assert.deepEqual(all("(?:'s|'t)+", "'s't'x"), ["'s't"]);
+});
