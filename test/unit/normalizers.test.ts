@@ -142,10 +142,21 @@ test('unicode alignment uses fine cuts on random text and stays exact for single
     for (const text of randomTexts(2, 500)) {
       const full = text.normalize(form);
       if (full === text) continue;
-      const ok = alignFine(text, 0, text.length, full, form, allocAlign(full.length, text.length), 0);
-      assert.ok(ok, `${form} fine cuts failed on ${JSON.stringify(text)}`);
+      const fine = allocAlign(full.length, text.length);
+      assert.ok(alignFine(text, 0, text.length, full, form, fine, 0), `${form} fine cuts failed on ${JSON.stringify(text)}`);
+      // normalize() works stretch by stretch; it must reach the same fine alignment, not fall back to whole stretches.
+      const { align } = new UnicodeNormalizer(form).normalize(text);
+      assert.deepEqual(align, fine, `${form} alignment of ${JSON.stringify(text)}`);
+      // And at an output offset other than 0.
+      const shifted = allocAlign(full.length + 3, text.length);
+      assert.ok(alignFine(text, 0, text.length, full, form, shifted, 3));
+      assert.deepEqual(shifted.start.subarray(3, full.length + 3), fine.start.subarray(0, full.length));
     }
   }
+  // A long text: the changed stretch sits at a large output offset.
+  const long = 'a'.repeat(100) + 'x1§\u0660-The\u032d\u0358\u0337\u032f\u0345\u0362' + 'b'.repeat(100);
+  const l = new UnicodeNormalizer('NFKC').normalize(long);
+  assert.deepEqual(Array.from(l.align!.start.subarray(100, 110)), [100, 101, 102, 103, 104, 105, 106, 107, 107, 107]);
   const r = new UnicodeNormalizer('NFKC').normalize('xＡﬁ가²');
   assert.equal(r.text, 'xAfi가2');
   assert.deepEqual(Array.from(r.align!.start), [0, 1, 2, 2, 3, 4, 5]);

@@ -94,6 +94,7 @@ export class IncrementalEncoding {
 /** Restart points strictly inside (from, to); with `afterText`, only after a "\n" preceded by a non-space. */
 export function restartPoints(text: string, from: number, to: number, afterText = false): number[] {
   const out: number[] = [];
+  to = Math.min(to, text.length);
   for (let i = text.indexOf('\n', from); i >= 0 && i + 1 < to; i = text.indexOf('\n', i + 1)) {
     const c = text.charCodeAt(i + 1);
     if (c <= 32 || c >= 127 || c === 47 || i + 1 <= from) continue;

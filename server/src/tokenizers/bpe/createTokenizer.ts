@@ -157,13 +157,14 @@ export class BpeTokenizer implements Tokenizer {
     let u = ps; // UTF-16 position in ntext after the chars consumed so far
     let consumed = 0; // bytes of those chars
     let byteEnd = 0; // token end, bytes from piece start
-    const exactBytes = align === null;
-    const pieceByte = exactBytes ? cursor.byteAt(ps + base) : 0;
+    let charU = ps; // start of the last char consumed
+    const pieceByte = align === null ? cursor.byteAt(ps + base) : 0;
+    let prevU16 = align === null ? ps + base : align.start[ps] + base;
+    let prevByte = align === null ? pieceByte : cursor.byteAt(prevU16);
     for (let k = 0; k < n; k++) {
-      const startU = u;
-      const byteStart = byteEnd;
       byteEnd += lens[k];
       while (consumed < byteEnd && u < pe) {
+        charU = u;
         const c = ntext.charCodeAt(u);
         if (c < 0x80) {
           consumed += 1;
@@ -179,12 +180,25 @@ export class BpeTokenizer implements Tokenizer {
           u += 1;
         }
       }
-      if (exactBytes) sink.push(syms[k], startU + base, u + base, pieceByte + byteStart, pieceByte + byteEnd);
-      else {
-        const os = align.start[startU] + base;
-        const oe = align.start[u] + base;
-        sink.push(syms[k], os, oe, cursor.byteAt(os), cursor.byteAt(oe));
+      let u16: number;
+      let byte: number;
+      if (align === null) {
+        u16 = u + base;
+        byte = pieceByte + byteEnd;
+      } else {
+        // Rounded up as without normalisation; the byte offset stays exact inside a character that normalisation
+        // left the same length, and otherwise snaps to that character's start.
+        u16 = align.start[u] + base;
+        if (consumed > byteEnd) {
+          const charStart = align.start[charU] + base;
+          const charByteStart = consumed - utf8Length(ntext, charU, u);
+          const origBytes = cursor.byteLength(charStart, align.start[u] + base);
+          byte = cursor.byteAt(charStart) + (origBytes === consumed - charByteStart ? byteEnd - charByteStart : 0);
+        } else byte = cursor.byteAt(u16);
       }
+      sink.push(syms[k], prevU16, u16, prevByte, byte);
+      prevU16 = u16;
+      prevByte = byte;
     }
   }
 
@@ -260,6 +274,15 @@ export class BpeTokenizer implements Tokenizer {
     });
     return this.outBytesCache;
   }
+}
+
+function utf8Length(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
 }
 
 /** Prepends `prefix` to a normalised text; the new units map to the empty range at the start. */

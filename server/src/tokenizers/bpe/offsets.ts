@@ -35,6 +35,22 @@ export class ByteCursor {
     this.pos8 = b;
     return b;
   }
+
+  /** UTF-8 length of `text[start, end)`, without moving the cursor. */
+  byteLength(start: number, end: number): number {
+    const t = this.text;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const c = t.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < t.length && (t.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        n += 4;
+        i++;
+      } else n += 3;
+    }
+    return n;
+  }
 }
 
 /** Growable output of an encode: ids and both kinds of offsets. */

@@ -18,7 +18,7 @@ const VERSION = 1;
 /** How to rebuild the non-table parts of the spec at load time. */
 export type CompiledSource =
   | { format: 'tiktoken'; encoding: string }
-  | { format: 'huggingface'; config: unknown; byteFallbackIds: number[]; unreachableIds: number[]; unkId: number | undefined };
+  | { format: 'huggingface'; config: unknown; tokenizerConfig: unknown; byteFallbackIds: number[]; unreachableIds: number[]; unkId: number | undefined };
 
 export function writeCompiled(path: string, name: string, source: CompiledSource, tokenizer: BpeTokenizer, spec: BpeSpec): void {
   const header = Buffer.from(JSON.stringify({ name, source }), 'utf8');
@@ -87,7 +87,7 @@ export function loadCompiled(path: string): Tokenizer {
     if (!enc) throw new Error(`${path}: unknown tiktoken encoding ${source.encoding}`);
     spec = tiktokenSpec(enc, tokenBytes);
   } else {
-    spec = huggingFaceSpec(source.config, name, { tokenBytes, byteFallbackIds: source.byteFallbackIds, unreachableIds: source.unreachableIds, unkId: source.unkId });
+    spec = huggingFaceSpec(source.config, name, { tokenBytes, byteFallbackIds: source.byteFallbackIds, unreachableIds: source.unreachableIds, unkId: source.unkId }, source.tokenizerConfig);
   }
   return new BpeTokenizer(spec, slots);
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { normalizerFromJson } from '../normalizers/fromJson';
 import { preTokenizerFromJson, type PreTokenizerPlan } from '../preTokenizers/fromJson';
 import type { AddedTokenSpec, BpeSpec } from '../spec';
@@ -18,7 +19,18 @@ export function huggingFaceSpecFromFile(path: string, name: string): BpeSpec {
   } catch (e) {
     throw new Error(`${name}: cannot read ${path}: ${(e as Error).message}`);
   }
-  return huggingFaceSpec(json, name);
+  return huggingFaceSpec(json, name, undefined, readTokenizerConfig(path));
+}
+
+/** The `tokenizer_config.json` beside a `tokenizer.json`, if any (it names the BOS some models add). */
+export function readTokenizerConfig(tokenizerJsonPath: string): Json {
+  const p = join(dirname(tokenizerJsonPath), 'tokenizer_config.json');
+  if (!existsSync(p)) return undefined;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return undefined; // a broken side file must not stop the tokenizer itself from loading
+  }
 }
 
 /** Vocabulary tables already derived (from a compiled table file), so the vocab and merges need no parsing. */
@@ -29,7 +41,7 @@ export interface HfPrebuilt {
   unkId: number | undefined;
 }
 
-export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt): BpeSpec {
+export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt, tokenizerConfig?: Json): BpeSpec {
   const model = json?.model;
   if (!model || typeof model !== 'object') throw new Error(`${name}: not a tokenizer.json (no "model")`);
   const type = model.type ?? (model.merges ? 'BPE' : undefined);
@@ -81,7 +93,7 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt)
   for (const t of addedTokens) if (!t.special && !tokenBytes[t.id]) tokenBytes[t.id] = encoder.encode(t.content);
 
   const unkId = prebuilt ? prebuilt.unkId : model.unk_token != null ? vocab[model.unk_token] : undefined;
-  const bos = findBos(json, addedTokens);
+  const bos = findBos(json, addedTokens) ?? configBos(tokenizerConfig, addedTokens);
   const metaspaceDecoder = !byteLevel && (hasType(json.decoder, 'Metaspace') || hasReplace(json.decoder));
   return {
     name,
@@ -157,6 +169,13 @@ function hasStrip(node: Json): boolean {
   if (!node) return false;
   if (node.type === 'Strip' && (node.start ?? 0) > 0) return true;
   return Array.isArray(node.decoders) && node.decoders.some(hasStrip);
+}
+
+/** The BOS named by tokenizer_config.json, unless it says `add_bos_token: false`. */
+function configBos(config: Json, added: AddedTokenSpec[]): number | undefined {
+  if (!config || config.add_bos_token === false) return undefined;
+  const bos = typeof config.bos_token === 'string' ? config.bos_token : config.bos_token?.content;
+  return typeof bos === 'string' ? added.find((t) => t.content === bos)?.id : undefined;
 }
 
 /** The BOS a post-processor adds (TemplateProcessing's first special), if any. Never added silently by encode. */

@@ -141,7 +141,7 @@ function normalizeAligned(text: string, form: UnicodeForm): Normalized | null {
 
 /**
  * Aligns `out`, the normalisation of input [from, to), by cutting [from, to) before ASCII and safe code points and
- * normalising the pieces; writes the alignment at output offset `o`. Returns false, having written possibly wrong
+ * normalising the pieces; writes the alignment at output offset `base`. Returns false, having written possibly wrong
  * entries the caller overwrites, if the pieces do not add up to `out`. Exported for tests.
  */
 export function alignFine(
@@ -151,11 +151,17 @@ export function alignFine(
   out: string,
   form: UnicodeForm,
   align: Alignment,
-  o: number,
+  base: number,
 ): boolean {
   const cutAt = (k: number): boolean =>
     text.charCodeAt(k) < 0x80 || (flagsOf(text.codePointAt(k) as number, form) & CUT_BEFORE) !== 0;
-  const end = o + out.length;
+  // Input [i, k) maps to out[p, …) unchanged if the units agree.
+  const same = (i: number, k: number, p: number): boolean => {
+    if (p + (k - i) > out.length) return false;
+    for (let x = i; x < k; x++) if (out.charCodeAt(p + x - i) !== text.charCodeAt(x)) return false;
+    return true;
+  };
+  let p = 0; // position in `out`
   let i = from;
   while (i < to) {
     // A run of ASCII maps unit to unit, except that its last unit starts the next piece when the code point after
@@ -164,33 +170,30 @@ export function alignFine(
     while (k < to && text.charCodeAt(k) < 0x80) k++;
     if (k < to && k > i && !cutAt(k)) k--;
     if (k > i) {
-      if (o + (k - i) > end) return false;
-      for (let x = i; x < k; x++) if (out.charCodeAt(o + x - i) !== text.charCodeAt(x)) return false;
-      fillIdentity(align, o, i, k - i);
-      o += k - i;
+      if (!same(i, k, p)) return false;
+      fillIdentity(align, base + p, i, k - i);
+      p += k - i;
       i = k;
       if (i >= to) break;
     }
     let j = i + codePointLength(text, i);
     while (j < to && !cutAt(j)) j += codePointLength(text, j);
-    const single = j - i === codePointLength(text, i);
-    if (single && (flagsOf(text.codePointAt(i) as number, form) & STABLE) !== 0) {
+    if (j - i === codePointLength(text, i) && (flagsOf(text.codePointAt(i) as number, form) & STABLE) !== 0) {
       // One character that normalises to itself: compare in place instead of building strings.
-      if (o + (j - i) > end) return false;
-      for (let k = i; k < j; k++) if (out.charCodeAt(o + k - i) !== text.charCodeAt(k)) return false;
-      fillIdentity(align, o, i, j - i);
-      o += j - i;
+      if (!same(i, j, p)) return false;
+      fillIdentity(align, base + p, i, j - i);
+      p += j - i;
     } else {
       const piece = text.slice(i, j);
       const normalized = piece.normalize(form);
-      if (o + normalized.length > end || !out.startsWith(normalized, o)) return false;
-      if (normalized === piece) fillIdentity(align, o, i, j - i);
-      else fillSpan(align, o, normalized.length, i, j);
-      o += normalized.length;
+      if (!out.startsWith(normalized, p)) return false;
+      if (normalized === piece) fillIdentity(align, base + p, i, j - i);
+      else fillSpan(align, base + p, normalized.length, i, j);
+      p += normalized.length;
     }
     i = j;
   }
-  return o === end;
+  return p === out.length;
 }
 
 export class UnicodeNormalizer implements Normalizer {
