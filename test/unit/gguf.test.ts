@@ -291,8 +291,8 @@ test('ggufToSpec: gpt2 vocabularies', (t) => {
   assert.equal(spec.symbols, 'bytes');
   assert.equal(spec.decoder, 'bytes');
   assert.equal(spec.merges?.length, 50000);
-  assert.deepEqual(spec.tokenBytes[220], utf8(' '), 'Ġ is the byte 0x20');
-  assert.deepEqual(spec.tokenBytes[198], utf8('\n'));
+  assert.deepEqual((spec.tokenBytes as (Uint8Array | undefined)[])[220], utf8(' '), 'Ġ is the byte 0x20');
+  assert.deepEqual((spec.tokenBytes as (Uint8Array | undefined)[])[198], utf8('\n'));
   assert.deepEqual(spec.addedTokens, [{ id: 50256, content: '<|endoftext|>', special: true, normalized: false }]);
   assert.equal(spec.bosId, 50256);
 
@@ -301,7 +301,7 @@ test('ggufToSpec: gpt2 vocabularies', (t) => {
   const byId = new Map(ds.addedTokens.map((a) => [a.id, a]));
   assert.equal(byId.get(32000)?.content, 'õ');
   assert.equal(byId.get(32000)?.special, false);
-  assert.deepEqual(ds.tokenBytes[32000], utf8('õ'), 'user-defined tokens are plain text, not byte-level');
+  assert.deepEqual((ds.tokenBytes as (Uint8Array | undefined)[])[32000], utf8('õ'), 'user-defined tokens are plain text, not byte-level');
   assert.equal(byId.get(32015)?.content, '<｜fim▁hole｜>');
   assert.equal(byId.get(32015)?.special, true, 'user-defined, but a FIM marker: control in llama.cpp');
   assert.equal(byId.get(32021)?.special, false, '<|EOT|> stays user-defined');
@@ -318,8 +318,8 @@ test('ggufToSpec: SentencePiece (llama) vocabularies', (t) => {
   assert.equal(spec.byteFallback, true);
   assert.equal(spec.byteFallbackIds?.size, 256);
   assert.ok(spec.byteFallbackIds?.has(13));
-  assert.deepEqual(spec.tokenBytes[13], Uint8Array.of(10), '<0x0A> is the byte 0x0A');
-  assert.deepEqual(spec.tokenBytes[29871], utf8('▁'));
+  assert.deepEqual((spec.tokenBytes as (Uint8Array | undefined)[])[13], Uint8Array.of(10), '<0x0A> is the byte 0x0A');
+  assert.deepEqual((spec.tokenBytes as (Uint8Array | undefined)[])[29871], utf8('▁'));
   assert.equal(spec.scores?.length, 32000);
   assert.deepEqual([spec.unkId, spec.bosId, spec.eosId], [0, 1, 2]);
   assert.equal(spec.decoder, 'metaspace');

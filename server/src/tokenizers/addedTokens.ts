@@ -14,6 +14,8 @@ export class AddedTokenMatcher {
   private readonly root: Node = { next: new Map(), token: undefined };
   private readonly first = new Uint8Array(65536);
   readonly size: number;
+  /** Whether any token matches without special tokens being allowed. */
+  readonly hasNonSpecial: boolean;
 
   constructor(tokens: readonly AddedTokenSpec[]) {
     for (const t of tokens) {
@@ -30,6 +32,7 @@ export class AddedTokenMatcher {
       this.first[t.content.charCodeAt(0)] = 1;
     }
     this.size = tokens.length;
+    this.hasNonSpecial = tokens.some((t) => !t.special);
   }
 
   /**

@@ -19,6 +19,14 @@ import { emitJs, OnigSyntaxError, parseOnig, caseVariants, type Alt, type Item }
 export const MAX_PATTERN_LENGTH = 1000;
 
 /**
+ * Prefixed to every compiled pattern. V8 (Node 20) can report a `u`-mode match in the middle of a surrogate pair
+ * when the attempt at the pair's start failed: /(?<!\p{L})(?!\p{L})/gu finds index 1 in "𐀀". At such a position
+ * its look-arounds can read nothing in either direction, whereas at every real position of a non-empty text one of
+ * them reads a character; so requiring that rules the phantom positions out (Rust strings have none).
+ */
+export const NOT_MID_PAIR = '(?:(?=[^])|(?<=[^]))';
+
+/**
  * Translates an Oniguruma pattern to JavaScript, checks it for catastrophic backtracking and compiles it. `flags`
  * are JavaScript flags (e.g. 'gu'); 'u' is always added, the translation needs it. Throws an Error naming the
  * pattern if it is too long, uses syntax that cannot be carried over, or could backtrack exponentially.
@@ -39,7 +47,7 @@ export function compileUserRegex(source: string, flags: string): RegExp {
   if (danger !== null) throw new Error(`regex ${name} is refused: ${danger} could backtrack exponentially`);
   const jsFlags = flags.includes('u') ? flags : flags + 'u';
   try {
-    return new RegExp(emitJs(tree), jsFlags);
+    return new RegExp(`${NOT_MID_PAIR}(?:${emitJs(tree)})`, jsFlags);
   } catch (e) {
     throw new Error(`unsupported regex ${name}: ${(e as Error).message}`);
   }

@@ -4,7 +4,8 @@
  * feasible. Used by `regexGuard.ts`, which also inspects the tree for catastrophic backtracking.
  *
  * Translated because the two dialects disagree (Oniguruma meaning on the left):
- *  - `\d` = \p{Nd}; `\w` = [\p{L}\p{M}\p{N}\p{Pc}]; `\s` = \p{White_Space}; `\h` = hex digit; `\b`/`\B` use that `\w`.
+ *  - `\d` = \p{Nd}; `\w` = Alphabetic, marks, Nd, Pc and ²³¹¼½¾ (see WORD_BODY); `\s` =
+ *    \p{White_Space}; `\h` = hex digit; `\b`/`\B` use that `\w`.
  *    (JavaScript's `\d`, `\w`, `\b` are ASCII-only and its `\s` adds U+FEFF but misses U+0085.)
  *  - `.` excludes only `\n`; `^`/`$` are always line anchors (at `\n` only); `\A`, `\z`, `\Z` are text anchors.
  *  - `(?i:…)`, `(?i)`, `(?-i)`: JavaScript (Node 20) has no inline modifiers, so letters become classes (`k` →
@@ -46,7 +47,13 @@ interface Flags {
   dotAll: boolean;
 }
 
-const WORD_BODY = '\\p{L}\\p{M}\\p{N}\\p{Pc}';
+/**
+ * Oniguruma's Unicode word characters (checked against HF's binding over the first three planes): Alphabetic, marks,
+ * decimal digits and connector punctuation; and, for `\w`/`\b`/`\p{Word}` but not `[[:word:]]`, the Latin-1
+ * digits ² ³ ¹ ¼ ½ ¾, which its Latin-1 ctype table marks as word characters.
+ */
+const POSIX_WORD_BODY = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}';
+const WORD_BODY = POSIX_WORD_BODY + '\\u00b2\\u00b3\\u00b9\\u00bc-\\u00be';
 const WORD = `[${WORD_BODY}]`;
 const NOT_WORD = `[^${WORD_BODY}]`;
 
@@ -529,14 +536,28 @@ class Parser {
 }
 
 function posixClass(name: string, negated: boolean, parser: { pos: number }): string {
+  // Oniguruma's Unicode meanings, checked against HF's binding.
   const positive: Record<string, string> = {
+    alpha: '\\p{Alphabetic}',
+    alnum: '\\p{Alphabetic}\\p{Nd}',
     digit: '\\p{Nd}',
+    upper: '\\p{Uppercase}',
+    lower: '\\p{Lowercase}',
     space: '\\p{White_Space}',
-    xdigit: '0-9a-fA-F',
-    word: WORD_BODY,
     blank: '\\p{Zs}\\t',
+    cntrl: '\\p{Cc}',
+    punct: '\\p{P}\\p{S}',
+    xdigit: '0-9a-fA-F',
+    word: POSIX_WORD_BODY,
   };
-  const negative: Record<string, string> = { digit: '\\P{Nd}', space: '\\P{White_Space}' };
+  const negative: Record<string, string> = {
+    alpha: '\\P{Alphabetic}',
+    digit: '\\P{Nd}',
+    upper: '\\P{Uppercase}',
+    lower: '\\P{Lowercase}',
+    space: '\\P{White_Space}',
+    cntrl: '\\P{Cc}',
+  };
   const result = negated ? negative[name] : positive[name];
   if (result === undefined) {
     throw new OnigSyntaxError(`POSIX bracket [:${negated ? '^' : ''}${name}:] at ${parser.pos} is not supported`);

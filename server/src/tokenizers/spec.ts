@@ -1,3 +1,4 @@
+import type { TokenStore } from './bpe/tokenStore';
 import type { Normalizer, PreTokenizer, RestartRule, TokenizerKind } from './types';
 
 /**
@@ -12,7 +13,7 @@ export interface BpeSpec {
    * the raw bytes (the GPT-2 byte↔unicode mapping already undone). For SentencePiece-style vocabularies (symbols
    * 'chars') these are the UTF-8 bytes of the piece *including* `▁`; byte-fallback tokens `<0xAB>` are the byte 0xAB.
    */
-  tokenBytes: (Uint8Array | undefined)[];
+  tokenBytes: (Uint8Array | undefined)[] | TokenStore;
   /**
    * How adjacent symbols merge:
    * - 'ranks': tiktoken — the pair (a, b) merges if bytes(a)+bytes(b) is a token; lower id = higher priority.

@@ -3,8 +3,9 @@ import type { AddedTokenSpec, BpeSpec } from '../spec';
 import type { EncodeOptions, Encoding, Normalized, RestartRule, Tokenizer } from '../types';
 import { ByteCursor, EncodingSink } from './offsets';
 import { PieceEncoder } from './pieceEncoder';
+import type { TokenStore } from './tokenStore';
 import { ByteTrie } from './trie';
-import { buildVocab, type Vocab } from './vocab';
+import { buildVocab, type Precomputed, type Vocab } from './vocab';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -30,20 +31,20 @@ export class BpeTokenizer implements Tokenizer {
   private readonly normAdded: AddedTokenMatcher | null;
   private readonly addedBytes = new Map<number, Uint8Array>();
   private readonly addedById = new Map<number, AddedTokenSpec>();
-  private outBytesCache: (Uint8Array | undefined)[] | null = null;
+  private metaspaceOut: Map<number, Uint8Array> | null = null;
   private trie: ByteTrie | null = null;
 
-  constructor(private readonly spec: BpeSpec, precomputedPairs?: Int32Array) {
+  constructor(private readonly spec: BpeSpec, precomputed?: Precomputed) {
     this.name = spec.name;
     this.kind = spec.kind;
-    this.vocab = buildVocab(spec, precomputedPairs);
+    this.vocab = buildVocab(spec, precomputed);
     this.pieces = new PieceEncoder(this.vocab, spec);
     const raw = spec.addedTokens.filter((t) => !t.normalized || !spec.normalizer);
     const norm = spec.addedTokens.filter((t) => t.normalized && spec.normalizer);
     this.rawAdded = raw.length ? new AddedTokenMatcher(raw) : null;
     this.normAdded = norm.length ? new AddedTokenMatcher(norm) : null;
     const specials = new Map<string, number>();
-    let maxId = spec.tokenBytes.length - 1;
+    let maxId = this.vocab.tokens.size - 1;
     for (const t of spec.addedTokens) {
       this.addedBytes.set(t.id, encoder.encode(t.content));
       this.addedById.set(t.id, t);
@@ -112,7 +113,7 @@ export class BpeTokenizer implements Tokenizer {
       const emitPiece = (ps: number, pe: number) => {
         const n = pieces.encode(ntext, ps, pe);
         count += n;
-        if (idsOut) for (let k = 0; k < n; k++) idsOut.push(pieces.syms[k]);
+        if (idsOut) for (let k = 0, ids = pieces.ids, at = pieces.idsAt; k < n; k++) idsOut.push(ids[at + k]);
         else if (sink) this.pushPiece(sink, cursor!, ntext, ps, pe, n, align, base);
         if (count > limit) throw new LimitReached();
       };
@@ -120,7 +121,7 @@ export class BpeTokenizer implements Tokenizer {
         if (spec.preTokenizer) spec.preTokenizer.split(ntext, s, e, emitPiece);
         else if (e > s) emitPiece(s, e);
       };
-      if (this.normAdded) {
+      if (this.normAdded && !(specialsOff && !this.normAdded.hasNonSpecial)) {
         this.normAdded.split(ntext, from, to, allow, preTokenize, (t, s, e) => {
           const os = align ? align.start[s] + base : s + base;
           const oe = align ? align.start[e] + base : e + base;
@@ -129,7 +130,8 @@ export class BpeTokenizer implements Tokenizer {
       } else preTokenize(from, to);
     };
 
-    if (this.rawAdded) this.rawAdded.split(text, 0, text.length, allow, encodeSegment, emitToken);
+    const specialsOff = !options?.allowSpecial;
+    if (this.rawAdded && !(specialsOff && !this.rawAdded.hasNonSpecial)) this.rawAdded.split(text, 0, text.length, allow, encodeSegment, emitToken);
     else if (text.length > 0) encodeSegment(0, text.length);
     return count;
   }
@@ -152,8 +154,10 @@ export class BpeTokenizer implements Tokenizer {
 
   /** Records the n tokens of one piece with their input offsets (see `Encoding.offsets` for the rounding rule). */
   private pushPiece(sink: EncodingSink, cursor: ByteCursor, ntext: string, ps: number, pe: number, n: number, align: Normalized['align'], base: number): void {
-    const syms = this.pieces.syms;
+    const ids = this.pieces.ids;
+    const idsAt = this.pieces.idsAt;
     const lens = this.pieces.lens;
+    const lensAt = this.pieces.lensAt;
     let u = ps; // UTF-16 position in ntext after the chars consumed so far
     let consumed = 0; // bytes of those chars
     let byteEnd = 0; // token end, bytes from piece start
@@ -162,7 +166,7 @@ export class BpeTokenizer implements Tokenizer {
     let prevU16 = align === null ? ps + base : align.start[ps] + base;
     let prevByte = align === null ? pieceByte : cursor.byteAt(prevU16);
     for (let k = 0; k < n; k++) {
-      byteEnd += lens[k];
+      byteEnd += lens[lensAt + k];
       while (consumed < byteEnd && u < pe) {
         charU = u;
         const c = ntext.charCodeAt(u);
@@ -196,21 +200,21 @@ export class BpeTokenizer implements Tokenizer {
           byte = cursor.byteAt(charStart) + (origBytes === consumed - charByteStart ? byteEnd - charByteStart : 0);
         } else byte = cursor.byteAt(u16);
       }
-      sink.push(syms[k], prevU16, u16, prevByte, byte);
+      sink.push(ids[idsAt + k], prevU16, u16, prevByte, byte);
       prevU16 = u16;
       prevByte = byte;
     }
   }
 
-  /** The merge table, for writing precompiled vocabulary files. */
-  pairSlots(): Int32Array {
-    return this.vocab.pairs.slots;
+  /** The tables a precompiled vocabulary file stores (see formats/compiled.ts). */
+  tables(): { tokens: TokenStore; pairs: Int32Array | undefined; wholeTokens: Int32Array | undefined } {
+    return { tokens: this.vocab.tokens, pairs: this.vocab.pairs?.compacted().slots, wholeTokens: this.vocab.wholeTokens?.slots };
   }
 
   bytesOf(id: number): Uint8Array {
     const added = this.addedBytes.get(id);
     if (added) return added;
-    const out = this.outBytes()[id];
+    const out = this.outBytes(id);
     if (!out) throw new RangeError(`${this.name}: no token with id ${id}`);
     return out;
   }
@@ -252,11 +256,13 @@ export class BpeTokenizer implements Tokenizer {
 
   tokensWithPrefix(prefix: Uint8Array): number[] {
     if (!this.trie) {
-      const out = this.outBytes();
       const self = this;
       this.trie = new ByteTrie(
         (function* () {
-          for (let id = 0; id < out.length; id++) if (out[id] && !self.addedById.get(id)?.special) yield [id, out[id]!] as [number, Uint8Array];
+          for (let id = 0; id < self.vocab.tokens.size; id++) {
+            const out = self.outBytes(id);
+            if (out && !self.addedById.get(id)?.special) yield [id, out] as [number, Uint8Array];
+          }
         })(),
       );
     }
@@ -264,15 +270,13 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   /** The bytes each id contributes to decoded text (`▁` already a space for SentencePiece vocabularies). */
-  private outBytes(): (Uint8Array | undefined)[] {
-    if (this.outBytesCache) return this.outBytesCache;
-    if (this.spec.decoder === 'bytes') return (this.outBytesCache = this.vocab.tokenBytes);
-    const fallback = this.spec.byteFallbackIds;
-    this.outBytesCache = this.vocab.tokenBytes.map((b, id) => {
-      if (!b || fallback?.has(id)) return b;
-      return encoder.encode(decoder.decode(b).replaceAll('\u2581', ' '));
-    });
-    return this.outBytesCache;
+  private outBytes(id: number): Uint8Array | undefined {
+    const b = this.vocab.tokens.bytes(id);
+    if (this.spec.decoder === 'bytes' || !b || this.spec.byteFallbackIds?.has(id)) return b;
+    this.metaspaceOut ??= new Map();
+    let out = this.metaspaceOut.get(id);
+    if (!out) this.metaspaceOut.set(id, (out = encoder.encode(decoder.decode(b).replaceAll('\u2581', ' '))));
+    return out;
   }
 }
 
@@ -306,6 +310,6 @@ function allowFilter(allowSpecial: EncodeOptions['allowSpecial']): (t: AddedToke
   return (t) => !t.special || allowSpecial.has(t.content);
 }
 
-export function createTokenizer(spec: BpeSpec, precomputedPairs?: Int32Array): Tokenizer {
-  return new BpeTokenizer(spec, precomputedPairs);
+export function createTokenizer(spec: BpeSpec, precomputed?: Precomputed): Tokenizer {
+  return new BpeTokenizer(spec, precomputed);
 }

@@ -12,11 +12,11 @@ export class PairTable {
     if (slots) {
       this.slots = slots;
       this.mask = slots.length / 4 - 1;
-      for (let i = 0; i < slots.length; i += 4) if (slots[i] !== -1) this.size++;
+      this.size = -1; // unknown for a loaded table; only the builders need it
       return;
     }
     let cap = 16;
-    while (cap < capacityHint * 2) cap *= 2;
+    while (cap < capacityHint * 1.5) cap *= 2;
     this.slots = new Int32Array(cap * 4).fill(-1);
     this.mask = cap - 1;
   }
@@ -44,6 +44,14 @@ export class PairTable {
       }
       i = (i + 1) & this.mask;
     }
+  }
+
+  /** A copy sized for its contents (load factor under one half), for writing to disk. */
+  compacted(): PairTable {
+    const t = new PairTable(this.size);
+    const s = this.slots;
+    for (let o = 0; o < s.length; o += 4) if (s[o] !== -1) t.set(s[o], s[o + 1], s[o + 2], s[o + 3]);
+    return t;
   }
 
   /** The slot offset of the pair, or -1. Read `slots[o + 2]` (rank) and `slots[o + 3]` (result). */

@@ -1,25 +1,28 @@
 import type { BpeSpec } from '../spec';
+import { BytesTable } from './bytesTable';
 import { PairTable } from './pairTable';
+import { TokenStore } from './tokenStore';
 
 /**
  * The lookup structures built from a `BpeSpec`: the pair table that drives merging, the initial-symbol tables, and the
- * whole-token map used by `ignoreMerges` (tiktoken returns a piece that is itself a token without merging).
+ * whole-token table used by `ignoreMerges` (tiktoken returns a piece that is itself a token without merging).
  */
 export interface Vocab {
-  tokenBytes: (Uint8Array | undefined)[];
-  pairs: PairTable;
-  /** bytes mode: the id of each single byte, -1 if the vocabulary lacks it. */
+  tokens: TokenStore;
+  /** Merge table; null for tiktoken vocabularies, which merge through `wholeTokens` (see mergeBytes.ts). */
+  pairs: PairTable | null;
+  /** bytes mode: the id of each single byte, -1 if the vocabulary lacks it. chars mode: the byte-fallback ids. */
   byteToId: Int32Array;
   /** chars mode: the id of each single character (a string of one code point). */
   charToId: Map<string, number> | null;
-  /** Pieces that are whole tokens, by their text (only tokens whose bytes are valid UTF-8). */
-  wholeTokens: Map<string, number> | null;
+  /** Pieces that are whole tokens, by their bytes (for `ignoreMerges`). */
+  wholeTokens: BytesTable | null;
 }
 
-export function binaryKey(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
+/** Tables a precompiled vocabulary file provides, so that loading does no per-token work. */
+export interface Precomputed {
+  pairs?: Int32Array;
+  wholeTokens?: Int32Array;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -31,82 +34,60 @@ function textOf(bytes: Uint8Array): string | undefined {
   }
 }
 
-export function buildVocab(spec: BpeSpec, precomputedPairs?: Int32Array): Vocab {
-  const tokenBytes = spec.tokenBytes;
-  // Added tokens are matched before BPE runs, so BPE never needs (nor may produce) them.
-  const specialIds = new Set(spec.addedTokens.map((t) => t.id));
-  for (const id of spec.unreachableIds ?? []) specialIds.add(id);
+export function buildVocab(spec: BpeSpec, pre?: Precomputed): Vocab {
+  const tokens = spec.tokenBytes instanceof TokenStore ? spec.tokenBytes : TokenStore.fromArray(spec.tokenBytes);
+  // Added tokens are matched before BPE runs, so BPE never needs (nor may produce) them; unreachable tokens (outside
+  // the byte alphabet) and byte-fallback tokens (`<0x34>`, which shares bytes with `4`) never stand for text either.
+  const excluded = new Set(spec.addedTokens.map((t) => t.id));
+  for (const id of spec.unreachableIds ?? []) excluded.add(id);
+  for (const id of spec.byteFallbackIds ?? []) excluded.add(id);
+  const lookupable = (id: number) => !excluded.has(id);
 
-  let byBytes: Map<string, number> | null = null;
+  let byBytes: BytesTable | null = null;
   const idOfBytes = (bytes: Uint8Array): number | undefined => {
-    if (!byBytes) {
-      byBytes = new Map();
-      for (let id = 0; id < tokenBytes.length; id++) {
-        const b = tokenBytes[id];
-        // Byte-fallback tokens (`<0x34>`) share bytes with real tokens (`4`); they must never stand for them.
-        if (b && !specialIds.has(id) && !spec.byteFallbackIds?.has(id)) {
-          const k = binaryKey(b);
-          if (!byBytes.has(k)) byBytes.set(k, id);
-        }
-      }
-    }
-    return byBytes.get(binaryKey(bytes));
+    byBytes ??= new BytesTable(tokens, lookupable);
+    const id = byBytes.get(bytes, 0, bytes.length);
+    return id < 0 ? undefined : id;
   };
 
-  let pairs: PairTable;
-  if (precomputedPairs) pairs = new PairTable(0, precomputedPairs);
-  else if (spec.mergeMode === 'merges') pairs = pairsFromMerges(spec, idOfBytes);
-  else pairs = pairsFromRanks(spec, idOfBytes, specialIds);
+  let pairs: PairTable | null;
+  if (spec.mergeMode === 'ranks' && spec.symbols === 'bytes') pairs = null;
+  else if (pre?.pairs) pairs = new PairTable(0, pre.pairs);
+  else if (spec.mergeMode === 'merges') pairs = pairsFromMerges(spec, tokens, idOfBytes);
+  else pairs = pairsFromRanks(spec, tokens, idOfBytes, lookupable);
 
   const byteToId = new Int32Array(256).fill(-1);
   let charToId: Map<string, number> | null = null;
   if (spec.symbols === 'bytes') {
-    for (let id = 0; id < tokenBytes.length; id++) {
-      const b = tokenBytes[id];
-      if (b && b.length === 1 && byteToId[b[0]] === -1 && !specialIds.has(id)) byteToId[b[0]] = id;
+    for (let id = 0; id < tokens.size; id++) {
+      const b = tokens.singleByte(id);
+      if (b >= 0 && byteToId[b] === -1 && lookupable(id)) byteToId[b] = id;
     }
   } else {
     charToId = new Map();
-    for (let id = 0; id < tokenBytes.length; id++) {
-      const b = tokenBytes[id];
-      if (!b || specialIds.has(id) || spec.byteFallbackIds?.has(id)) continue;
-      const t = textOf(b);
+    for (let id = 0; id < tokens.size; id++) {
+      if (!tokens.has(id) || !lookupable(id)) continue;
+      const t = textOf(tokens.bytes(id)!);
       if (t !== undefined && t.length > 0 && t.length === String.fromCodePoint(t.codePointAt(0)!).length && !charToId.has(t)) charToId.set(t, id);
     }
-    if (spec.byteFallback) {
-      // Byte-fallback tokens are `<0xAB>`; the format loaders already store them as the single byte.
-      for (let id = 0; id < tokenBytes.length; id++) {
-        const b = tokenBytes[id];
-        if (b && b.length === 1 && byteToId[b[0]] === -1 && isByteFallbackPiece(spec, id)) byteToId[b[0]] = id;
-      }
+    for (const id of spec.byteFallbackIds ?? []) {
+      const b = tokens.singleByte(id);
+      if (b >= 0 && byteToId[b] === -1) byteToId[b] = id;
     }
   }
 
-  let wholeTokens: Map<string, number> | null = null;
-  if (spec.ignoreMerges) {
-    wholeTokens = new Map();
-    for (let id = 0; id < tokenBytes.length; id++) {
-      const b = tokenBytes[id];
-      if (!b || specialIds.has(id)) continue;
-      const t = textOf(b);
-      if (t !== undefined && !wholeTokens.has(t)) wholeTokens.set(t, id);
-    }
-  }
-  return { tokenBytes, pairs, byteToId, charToId, wholeTokens };
+  let wholeTokens: BytesTable | null = null;
+  if (spec.ignoreMerges || !pairs) wholeTokens = pre?.wholeTokens ? new BytesTable(tokens, lookupable, pre.wholeTokens) : (byBytes ?? new BytesTable(tokens, lookupable));
+  return { tokens, pairs, byteToId, charToId, wholeTokens };
 }
 
-function isByteFallbackPiece(spec: BpeSpec, id: number): boolean {
-  return spec.byteFallbackIds ? spec.byteFallbackIds.has(id) : false;
-}
-
-function pairsFromMerges(spec: BpeSpec, idOfBytes: (b: Uint8Array) => number | undefined): PairTable {
+function pairsFromMerges(spec: BpeSpec, tokens: TokenStore, idOfBytes: (b: Uint8Array) => number | undefined): PairTable {
   const merges = spec.merges ?? [];
   const table = new PairTable(merges.length);
-  const tb = spec.tokenBytes;
   for (let rank = 0; rank < merges.length; rank++) {
     const [l, r] = merges[rank];
-    const lb = tb[l];
-    const rb = tb[r];
+    const lb = tokens.bytes(l);
+    const rb = tokens.bytes(r);
     if (!lb || !rb) continue;
     const joined = new Uint8Array(lb.length + rb.length);
     joined.set(lb);
@@ -119,8 +100,7 @@ function pairsFromMerges(spec: BpeSpec, idOfBytes: (b: Uint8Array) => number | u
 }
 
 /** tiktoken ('ranks': priority = id) and SentencePiece ('scores': priority = score order) vocabularies. */
-function pairsFromRanks(spec: BpeSpec, idOfBytes: (b: Uint8Array) => number | undefined, specialIds: Set<number>): PairTable {
-  const tb = spec.tokenBytes;
+function pairsFromRanks(spec: BpeSpec, tokens: TokenStore, idOfBytes: (b: Uint8Array) => number | undefined, lookupable: (id: number) => boolean): PairTable {
   let rankOf: (id: number) => number = (id) => id;
   if (spec.mergeMode === 'scores') {
     const scores = spec.scores;
@@ -130,10 +110,10 @@ function pairsFromRanks(spec: BpeSpec, idOfBytes: (b: Uint8Array) => number | un
     const rankOfScore = new Map(distinct.map((s, i) => [s, i]));
     rankOf = (id) => rankOfScore.get(scores[id])!;
   }
-  const table = new PairTable(tb.length * 4);
-  for (let id = 0; id < tb.length; id++) {
-    const b = tb[id];
-    if (!b || b.length < 2 || specialIds.has(id)) continue;
+  const table = new PairTable(tokens.size * 4);
+  for (let id = 0; id < tokens.size; id++) {
+    const b = tokens.bytes(id);
+    if (!b || b.length < 2 || !lookupable(id)) continue;
     if (spec.mergeable && !spec.mergeable(id)) continue;
     const rank = rankOf(id);
     for (let k = 1; k < b.length; k++) {

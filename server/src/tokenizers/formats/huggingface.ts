@@ -4,6 +4,7 @@ import { normalizerFromJson } from '../normalizers/fromJson';
 import { preTokenizerFromJson, type PreTokenizerPlan } from '../preTokenizers/fromJson';
 import type { AddedTokenSpec, BpeSpec } from '../spec';
 import type { RestartRule } from '../types';
+import type { TokenStore } from '../bpe/tokenStore';
 import { byteLevelToBytes } from './byteLevelAlphabet';
 
 const encoder = new TextEncoder();
@@ -35,7 +36,7 @@ export function readTokenizerConfig(tokenizerJsonPath: string): Json {
 
 /** Vocabulary tables already derived (from a compiled table file), so the vocab and merges need no parsing. */
 export interface HfPrebuilt {
-  tokenBytes: (Uint8Array | undefined)[];
+  tokenBytes: TokenStore;
   byteFallbackIds: number[];
   unreachableIds: number[];
   unkId: number | undefined;
@@ -54,7 +55,7 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt,
   const plan: PreTokenizerPlan = preTokenizerFromJson(json.pre_tokenizer, name);
   const byteLevel = plan.byteLevel || hasType(json.decoder, 'ByteLevel');
   const vocab: Record<string, number> = prebuilt ? {} : (model.vocab ?? {});
-  const tokenBytes: (Uint8Array | undefined)[] = prebuilt ? prebuilt.tokenBytes : [];
+  const tokenBytes: (Uint8Array | undefined)[] = [];
   const byteFallbackIds = new Set<number>(prebuilt?.byteFallbackIds);
   const unreachableIds = new Set<number>(prebuilt?.unreachableIds);
   for (const [piece, id] of Object.entries(vocab)) {
@@ -90,7 +91,8 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt,
     rstrip: !!t.rstrip,
     singleWord: !!t.single_word,
   }));
-  for (const t of addedTokens) if (!t.special && !tokenBytes[t.id]) tokenBytes[t.id] = encoder.encode(t.content);
+  // Non-special added tokens can be generated, so they need bytes (compiled tables already include them).
+  if (!prebuilt) for (const t of addedTokens) if (!t.special && !tokenBytes[t.id]) tokenBytes[t.id] = encoder.encode(t.content);
 
   const unkId = prebuilt ? prebuilt.unkId : model.unk_token != null ? vocab[model.unk_token] : undefined;
   const bos = findBos(json, addedTokens) ?? configBos(tokenizerConfig, addedTokens);
@@ -98,7 +100,7 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt,
   return {
     name,
     kind: 'huggingface',
-    tokenBytes,
+    tokenBytes: prebuilt ? prebuilt.tokenBytes : tokenBytes,
     mergeMode: 'merges',
     merges,
     symbols: byteLevel ? 'bytes' : 'chars',

@@ -71,7 +71,7 @@ export function readTiktokenRanks(path: string, encoding: TiktokenEncoding): (Ui
   return tokenBytes;
 }
 
-export function tiktokenSpec(encoding: TiktokenEncoding, tokenBytes: (Uint8Array | undefined)[]): BpeSpec {
+export function tiktokenSpec(encoding: TiktokenEncoding, tokenBytes: BpeSpec['tokenBytes']): BpeSpec {
   return {
     name: encoding.name,
     kind: 'tiktoken',

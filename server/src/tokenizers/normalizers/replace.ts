@@ -4,14 +4,20 @@
  * skipped, as Rust's `find_iter` does. `content` is literal: the released `tokenizers` versions do not expand `$1`
  * (a newer one does for Regex patterns; files relying on that are rare).
  *
- * Alignment: text between matches maps unit to unit; the units of each replacement map to the whole match, which
- * makes a token over the replacement cover what it replaced (HF itself points them at the match's last character);
- * an empty match's replacement is zero-width at its position; a match replaced by nothing leaves a gap.
+ * Alignment, as HF's `NormalizedString::replace` does it: text between matches maps unit to unit; the units of a
+ * replacement are insertions after the match is removed, so they all take the range of the match's last character
+ * (of the character before an empty match; zero-width at the very start); a match replaced by nothing leaves a gap.
  */
 import type { Normalized, Normalizer } from '../types';
-import { compileUserRegex } from '../regexGuard';
+import { compileUserRegex, NOT_MID_PAIR } from '../regexGuard';
 import { allocAlign, fillIdentity, fillSpan } from './align';
 import { TextBuilder } from './textBuilder';
+
+function isPair(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  return c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000;
+}
 
 export type ReplacePattern = { String: string } | { Regex: string };
 
@@ -27,10 +33,13 @@ export class ReplaceNormalizer implements Normalizer {
     readonly pattern: ReplacePattern,
     readonly content: string,
   ) {
-    this.regex = 'String' in pattern ? new RegExp(escapeLiteral(pattern.String), 'gu') : compileUserRegex(pattern.Regex, 'gu');
+    this.regex =
+      'String' in pattern ? new RegExp(`${NOT_MID_PAIR}(?:${escapeLiteral(pattern.String)})`, 'gu') : compileUserRegex(pattern.Regex, 'gu');
   }
 
   normalize(text: string): Normalized {
+    // HF finds no match at all in an empty string, not even an empty one.
+    if (text.length === 0) return { text, align: null };
     const literal = 'String' in this.pattern ? this.pattern.String : '';
     const matches = literal !== '' ? this.findLiteral(text, literal) : this.findMatches(text);
     if (matches.length === 0) return { text, align: null };
@@ -49,7 +58,9 @@ export class ReplaceNormalizer implements Normalizer {
       out.append(content);
       fillIdentity(align, o, i, s - i);
       o += s - i;
-      fillSpan(align, o, content.length, s, e);
+      // The range of the character before position e (the match's last one, or the one before an empty match).
+      const before = e === 0 ? 0 : e - (e >= 2 && isPair(text, e - 2) ? 2 : 1);
+      fillSpan(align, o, content.length, before, e);
       o += content.length;
       i = e;
     }
@@ -84,9 +95,7 @@ export class ReplaceNormalizer implements Normalizer {
       const e = s + m[0].length;
       if (s === e) {
         // Step past the empty match by a whole code point, so as not to split a surrogate pair.
-        const c = text.charCodeAt(s);
-        const d = text.charCodeAt(s + 1);
-        re.lastIndex = s + (c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000 ? 2 : 1);
+        re.lastIndex = s + (isPair(text, s) ? 2 : 1);
         if (s === prevEnd) continue;
       }
       out.push(s, e);

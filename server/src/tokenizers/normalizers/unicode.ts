@@ -30,6 +30,7 @@
  */
 import type { Normalized, Normalizer } from '../types';
 import { allocAlign, fillIdentity, fillSpan, type Alignment } from './align';
+import { alignPieceLikeHf } from './unicodeAlign';
 
 export type UnicodeForm = 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
 
@@ -153,6 +154,8 @@ export function alignFine(
   align: Alignment,
   base: number,
 ): boolean {
+  const compat = form === 'NFKC' || form === 'NFKD';
+  const compose = form === 'NFC' || form === 'NFKC';
   const cutAt = (k: number): boolean =>
     text.charCodeAt(k) < 0x80 || (flagsOf(text.codePointAt(k) as number, form) & CUT_BEFORE) !== 0;
   // Input [i, k) maps to out[p, …) unchanged if the units agree.
@@ -188,7 +191,9 @@ export function alignFine(
       const normalized = piece.normalize(form);
       if (!out.startsWith(normalized, p)) return false;
       if (normalized === piece) fillIdentity(align, base + p, i, j - i);
-      else fillSpan(align, base + p, normalized.length, i, j);
+      else if (!alignPieceLikeHf(text, i, j, normalized, compat, compose, align, base + p)) {
+        fillSpan(align, base + p, normalized.length, i, j);
+      }
       p += normalized.length;
     }
     i = j;
