@@ -20,6 +20,8 @@ export interface Encoder {
   /** Load time in this process, ms (the first load of a package includes its module code). */
   loadMs: number;
   encode(text: string): Ids | Promise<Ids>;
+  /** Empties the library's cache of merged pieces, where it keeps one across calls that a caller can clear. */
+  clearCache?: () => void;
 }
 
 export const OURS = 'tokscope';
@@ -53,40 +55,42 @@ function tiktokenName(encoding: EncodingName): 'o200k_base' | 'cl100k_base' {
   return encoding;
 }
 
-async function encodeFunction(lib: string, encoding: EncodingName): Promise<(text: string) => Ids | Promise<Ids>> {
+type Loaded = Pick<Encoder, 'encode' | 'clearCache'>;
+
+async function load(lib: string, encoding: EncodingName): Promise<Loaded> {
   switch (lib) {
     case OURS: {
       const tok = getTokenizer(encoding);
-      return (text) => tok.encodeIds(text);
+      return { encode: (text) => tok.encodeIds(text) };
     }
     case 'gpt-tokenizer': {
       const m = gptTokenizer(tiktokenName(encoding));
-      return (text) => m.encode(text);
+      return { encode: (text) => m.encode(text), clearCache: () => m.clearMergeCache() };
     }
     case 'tiktoken': {
       const enc = (requireFromRoot('tiktoken') as typeof import('tiktoken')).get_encoding(tiktokenName(encoding));
-      return (text) => enc.encode(text);
+      return { encode: (text) => enc.encode(text) };
     }
     case 'js-tiktoken': {
       const enc = (requireFromRoot('js-tiktoken') as typeof import('js-tiktoken')).getEncoding(tiktokenName(encoding));
-      return (text) => enc.encode(text);
+      return { encode: (text) => enc.encode(text) };
     }
     case 'llama3-tokenizer-js': {
       // An ES module only: import it by file URL.
       const url = pathToFileURL(requireFromRoot.resolve('llama3-tokenizer-js')).href;
       const tok = ((await import(url)) as typeof import('llama3-tokenizer-js')).default;
-      return (text) => tok.encode(text, { bos: false, eos: false });
+      return { encode: (text) => tok.encode(text, { bos: false, eos: false }) };
     }
     case 'hf-tokenizers-js': {
       const { json, config } = llama3Files();
       const { Tokenizer } = requireFromRoot('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
       const tok = new Tokenizer(JSON.parse(readFileSync(json, 'utf8')), JSON.parse(readFileSync(config, 'utf8')));
-      return (text) => tok.encode(text, { add_special_tokens: false }).ids;
+      return { encode: (text) => tok.encode(text, { add_special_tokens: false }).ids };
     }
     case 'hf-tokenizers-native': {
       const { Tokenizer } = requireFromRoot('tokenizers') as typeof import('tokenizers');
       const tok = Tokenizer.fromFile(llama3Files().json);
-      return async (text) => (await tok.encode(text, null, { addSpecialTokens: false })).getIds();
+      return { encode: async (text) => (await tok.encode(text, null, { addSpecialTokens: false })).getIds() };
     }
     default:
       throw new Error(`unknown library ${lib}`);
@@ -95,6 +99,6 @@ async function encodeFunction(lib: string, encoding: EncodingName): Promise<(tex
 
 export async function loadEncoder(lib: string, encoding: EncodingName): Promise<Encoder> {
   const t0 = now();
-  const encode = await encodeFunction(lib, encoding);
-  return { lib, encoding, loadMs: now() - t0, encode };
+  const loaded = await load(lib, encoding);
+  return { lib, encoding, loadMs: now() - t0, ...loaded };
 }

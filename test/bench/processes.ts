@@ -2,7 +2,7 @@
  * Figures that take whole processes: cold start, counting a file from the command line, and peak memory per library.
  * Commands alternate within each round, like the in-process libraries.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/src/tokenizers/paths';
 import { median, now } from './measure';
@@ -66,12 +66,34 @@ export interface RssRow {
 }
 
 /** Peak RSS of a fresh process that loads `lib` and encodes `file` (see rssChild.ts). */
-export function measureRss(lib: string, encoding: string, file: string): RssRow {
-  try {
-    const { stdout } = run([join(root, 'out', 'test', 'bench', 'rssChild.js'), lib, encoding, file]);
-    const r = JSON.parse(stdout) as { afterLoadKB: number; peakKB: number; tokens: number };
-    return { lib, encoding, afterLoadMB: r.afterLoadKB / 1024, peakMB: r.peakKB / 1024, tokens: r.tokens };
-  } catch (e) {
-    return { lib, encoding, afterLoadMB: NaN, peakMB: NaN, tokens: 0, error: (e as Error).message };
-  }
+function measureRss(lib: string, encoding: string, file: string): Promise<RssRow> {
+  const args = [join(root, 'out', 'test', 'bench', 'rssChild.js'), lib, encoding, file];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
+      try {
+        if (err) throw new Error(`${err.message.split('\n')[0]} ${stderr.trim().split('\n').pop() ?? ''}`);
+        const r = JSON.parse(stdout) as { afterLoadKB: number; peakKB: number; tokens: number };
+        resolve({ lib, encoding, afterLoadMB: r.afterLoadKB / 1024, peakMB: r.peakKB / 1024, tokens: r.tokens });
+      } catch (e) {
+        resolve({ lib, encoding, afterLoadMB: NaN, peakMB: NaN, tokens: 0, error: (e as Error).message });
+      }
+    });
+  });
+}
+
+/**
+ * Peak RSS per library, two children at a time (one per core): memory does not depend on sharing the CPU, and this
+ * phase runs after every timed one.
+ */
+export async function measureRssAll(jobs: Array<{ lib: string; encoding: string }>, file: string): Promise<RssRow[]> {
+  const rows: RssRow[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      rows[i] = await measureRss(jobs[i].lib, jobs[i].encoding, file);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return rows;
 }

@@ -11,12 +11,13 @@ import { measureCountUntil, measureIncremental } from './editing';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
 import { GROUPS, loadEncoder, OURS, type Encoder } from './peers';
-import { measureRss, nodeBaseline, oursCount, peerCount, timeCommands, type RssRow } from './processes';
+import { measureRssAll, nodeBaseline, oursCount, peerCount, timeCommands, type RssRow } from './processes';
 import { commandTable, evaluateTargets, rssTable, targetsTable, throughputTable } from './report';
 import { measureThroughput, type ThroughputRow } from './throughput';
 
 const say = (s = '') => process.stdout.write(s + '\n');
-const heading = (s: string) => say(`\n== ${s} ==\n`);
+const started = now();
+const heading = (s: string) => say(`\n== ${s} ==  [t+${fmt((now() - started) / 1000, 0)} s]\n`);
 
 async function loadAll(): Promise<Map<string, Encoder[]>> {
   const byEncoding = new Map<string, Encoder[]>();
@@ -39,7 +40,6 @@ async function loadAll(): Promise<Map<string, Encoder[]>> {
 }
 
 async function main(): Promise<void> {
-  const started = now();
   const outDir = join(projectRoot(), 'out', 'bench');
   mkdirSync(outDir, { recursive: true });
   say(`tokscope bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -59,12 +59,17 @@ async function main(): Promise<void> {
   heading('loading');
   const encoders = await loadAll();
 
+  say('\nEncode throughput: every round runs each library once, in rotating order; a library leaves the rotation once its');
+  say('timed calls on that input pass 1.5 s (hence "runs"). A peer projected to need over 4 s for a whole ordinary input');
+  say('encodes a prefix of it (≥ 1 MB; these libraries are linear on such text). ids equal: the peer\'s ids on the text it');
+  say('encoded equal ours on that text. Merge caches stay warm between rounds on ordinary inputs, as in a long-lived process.');
   const throughput: ThroughputRow[] = [];
   for (const input of inputs) {
     heading(`encode throughput: ${input.key} (${fmtMB(input.bytes)})`);
     if (input.peerCapBytes) {
-      say(`Quadratic for the tiktoken family: peers encode a prefix of at most ${fmtMB(input.peerCapBytes)}, grown while a call`);
-      say('stays under ~1 s (their MB/s on a prefix flatters them: the full input would be slower still); ours encodes all of it.\n');
+      say(`Quadratic for the tiktoken family: peers encode a prefix of at most ${fmtMB(input.peerCapBytes)}, doubled from 1 KB while a call`);
+      say('stays under ~1 s, with their merge caches cleared before each call; ours encodes all of it. A peer\'s MB/s on a prefix');
+      say('flatters it where it is superlinear: on the whole input it would be slower still.\n');
     }
     const rows: ThroughputRow[] = [];
     for (const list of encoders.values()) rows.push(...(await measureThroughput(input, list)));
@@ -100,12 +105,11 @@ async function main(): Promise<void> {
   say(`gpt-tokenizer time / ours: ${fmt(wholeProcess[1].medianMs / wholeProcess[0].medianMs, 2)}×; counts equal: ${same ? 'yes' : 'NO'}`);
 
   heading('peak memory: a fresh process loads one library and encodes the 5 MB code input');
-  const rss: RssRow[] = [measureRss('none', '-', codeFile)];
-  for (const { encoding, libs } of GROUPS) {
-    if (encoding === 'cl100k_base') continue;
-    for (const lib of libs) rss.push(measureRss(lib, encoding, codeFile));
-  }
+  const jobs = [{ lib: 'none', encoding: '-' }];
+  for (const { encoding, libs } of GROUPS) if (encoding !== 'cl100k_base') for (const lib of libs) jobs.push({ lib, encoding });
+  const rss: RssRow[] = await measureRssAll(jobs, codeFile);
   say(rssTable(rss));
+  say("('none': Node, the bench harness and the text, no library; peak is VmHWM, the process's own high-water mark)");
 
   heading('targets (from the performance issue)');
   const targets = evaluateTargets({ throughput, coldStart, wholeProcess, countUntil, incremental });

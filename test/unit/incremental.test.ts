@@ -5,7 +5,7 @@ import { IncrementalEncoding, restartPoints } from '../../server/src/tokenizers/
 import { getTokenizer } from '../../server/src/tokenizers/registry';
 import { randomText, rng, sharedData } from './support';
 
-const LINES = ['    return x;', '}', '', '  ', '// comment', '/* block */', 'def f(a, b):', '\tif (a) {', 'The court held;', '  \t', '12345678', "it's", ';', '/', '#include <x.h>', 'ÜBER straße', '😺 emoji', '\r'];
+const LINES = ['    return x;', '\t\tfoo(bar);', '  // indented comment', ' \t x',  '}', '', '  ', '// comment', '/* block */', 'def f(a, b):', '\tif (a) {', 'The court held;', '  \t', '12345678', "it's", ';', '/', '#include <x.h>', 'ÜBER straße', '😺 emoji', '\r'];
 
 function randomDoc(rand: () => number, lines: number): string {
   const out: string[] = [];
@@ -38,9 +38,9 @@ for (const name of NAMES) {
   });
 }
 
-test('an edit re-encodes only the chunks it touches', () => {
+test('an edit re-encodes only the chunks it touches, indented code included', () => {
   const tok = getTokenizer('o200k_base');
-  const text = Array.from({ length: 10000 }, (_, i) => `const value${i} = compute(${i}); // line ${i}`).join('\n');
+  const text = Array.from({ length: 10000 }, (_, i) => `${'  '.repeat(i % 4)}const value${i} = compute(${i}); // line ${i}`).join('\n');
   const doc = new IncrementalEncoding(tok, text);
   assert.equal(doc.chunkCount, 10000);
   const at = text.indexOf('value5000');
@@ -48,9 +48,11 @@ test('an edit re-encodes only the chunks it touches', () => {
   assert.deepEqual(doc.allIds(), tok.encodeIds(doc.value));
 });
 
-test('restart points: line starts with an ASCII non-space other than /', () => {
-  assert.deepEqual(restartPoints('a\nb\n c\n/d\n\ne\n', 0, 100), [2, 11]);
-  assert.deepEqual(restartPoints('a\nb \nc\r\nd\ne', 0, 100, true), [2, 10]);
+test('restart points: line starts (after indentation) with an ASCII non-space, not an unindented /', () => {
+  // pairs of [point, anchor length]
+  assert.deepEqual(restartPoints('a\nb\n c\n/d\n\ne\n  \n\t// x', 0, 100, 'line'), [2, 1, 4, 2, 11, 1, 16, 2]);
+  assert.deepEqual(restartPoints('a\nb \nc\r\nd\ne\n f', 0, 100, 'lineAfterText'), [2, 1, 10, 1]);
+  assert.deepEqual(restartPoints('a\nb', 0, 100, 'none'), []);
 });
 
 test('tokenizers without known restart points fall back to one chunk, still exact', (t) => {

@@ -1,4 +1,4 @@
-import type { EncodeOptions, Tokenizer } from './types';
+import type { EncodeOptions, RestartRule, Tokenizer } from './types';
 
 /**
  * A document's token stream, kept up to date across edits without re-encoding the whole text.
@@ -8,35 +8,46 @@ import type { EncodeOptions, Tokenizer } from './types';
  * encodings, and an edit only re-encodes the chunks it touches: from the last restart point before the edit to the
  * first old restart point after it, which is where the new stream re-synchronises with the old one.
  *
- * A restart point is a line start whose first character is ASCII, not white space and not `/`, for tokenizers whose
- * pre-tokenizer is known to break there (see `Tokenizer.restartRule`): no pattern of the tiktoken/Llama 3/GPT-2
- * families lets a piece cross "\n" followed by such a character (o200k merges `;\n//` across lines, hence the `/`
- * rule; whitespace-only lines merge with newlines, hence non-white-space). Every match before the point stops on
- * reading that character, so edits after it cannot change them. Other tokenizers get a single chunk: always exact,
- * just not incremental. The property test checks incremental == full re-encode over random edit sequences.
+ * Restart points are line starts (see `Tokenizer.restartRule`):
+ * - 'line' (tiktoken cl100k/o200k, Llama 3, Qwen): a line whose indentation (spaces and tabs, possibly none) is
+ *   followed by an ASCII non-space character, which must not be `/` when there is no indentation (o200k merges
+ *   `;\n//` across the line break). The newline then always ends a piece (`\s*[\r\n]+` stops at it, punctuation's
+ *   `[\r\n/]*` stops at the indentation or the character), and the matches from the line start on read nothing before
+ *   it. Whitespace-only lines never qualify: they merge with the newlines around them.
+ * - 'lineAfterText' (GPT-2 patterns, whose `\s+(?!\S)` would fold a newline into the next line's indentation): an
+ *   unindented line whose first character is an ASCII non-space other than `/`, after a newline that follows a
+ *   non-space character.
+ * Each point has an *anchor*: the characters from the newline to the first non-space character, which must all be
+ * untouched by an edit for the point to stay valid. Other tokenizers get a single chunk: always exact, not incremental.
+ * The property test checks incremental == full re-encode over random edit sequences.
  */
 export class IncrementalEncoding {
-  private text: string;
   /** Chunk start offsets (UTF-16), ascending; `starts[0] === 0`. */
   private starts: number[] = [];
+  /** Each chunk's text. The document is not kept as one string: re-flattening a large string costs milliseconds. */
+  private texts: string[] = [];
+  /** For each chunk, how many characters from its start belong to its anchor (0 for the first chunk). */
+  private anchors: number[] = [];
   private ids: number[][] = [];
   private total = 0;
+  private length = 0;
 
   constructor(
     private readonly tokenizer: Tokenizer,
     text: string,
     private readonly options: EncodeOptions = {},
   ) {
-    this.text = text;
-    this.rebuild(0, 0, text.length);
+    this.length = text.length;
+    this.rebuild(0, 0, text, 0, 0);
   }
 
   get count(): number {
     return this.total;
   }
 
+  /** The current text (joined on demand). */
   get value(): string {
-    return this.text;
+    return this.texts.join('');
   }
 
   get chunkCount(): number {
@@ -53,53 +64,73 @@ export class IncrementalEncoding {
    * (what the work cost), for tests and statistics.
    */
   edit(start: number, end: number, insert: string): number {
-    if (start < 0 || end < start || end > this.text.length) throw new RangeError(`bad edit range [${start}, ${end})`);
-    const old = this.text;
-    this.text = old.slice(0, start) + insert + old.slice(end);
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > this.length) {
+      throw new RangeError(`bad edit range [${start}, ${end})`);
+    }
     const delta = insert.length - (end - start);
-    // First chunk to redo: the last whose start lies strictly before the edit (its line start and first character
-    // are untouched, so it is still a restart point).
-    let a = upperBound(this.starts, start - 1) - 1;
+    // First chunk to redo: the last whose anchor lies wholly before the edit (the newline before it and everything up
+    // to its first non-space character are untouched, so it is still a restart point).
+    let a = upperBound(this.starts, start) - 1;
+    while (a > 0 && this.starts[a] + this.anchors[a] > start) a--;
     if (a < 0) a = 0;
-    // First chunk to keep: the first whose restart conditions (the characters from `lookbehind` before its start up
-    // to its first character) lie entirely after the edit, so they still hold.
+    // First chunk to keep: the first whose anchor, including the newline (and for GPT-2 patterns the character before
+    // it), lies wholly after the edit.
     const lookbehind = this.tokenizer.restartRule === 'lineAfterText' ? 2 : 1;
     const b = upperBound(this.starts, end + lookbehind - 1);
     const from = this.starts[a];
-    const to = b < this.starts.length ? this.starts[b] + delta : this.text.length;
+    const old = this.texts.slice(a, b).join('');
+    const region = old.slice(0, start - from) + insert + old.slice(end - from);
     for (let i = b; i < this.starts.length; i++) this.starts[i] += delta;
-    return this.rebuild(a, from, to, b);
+    this.length += delta;
+    return this.rebuild(a, from, region, a === 0 ? 0 : this.anchors[a], b);
   }
 
-  /** Re-chunks and re-encodes text[from, to), replacing chunks [a, b). */
-  private rebuild(a: number, from: number, to: number, b = this.starts.length): number {
-    const newStarts: number[] = [];
+  /** Re-chunks and re-encodes `region` (the text from offset `from` up to chunk b), replacing chunks [a, b). */
+  private rebuild(a: number, from: number, region: string, firstAnchor: number, b: number): number {
+    const newStarts: number[] = [from];
+    const newAnchors: number[] = [firstAnchor];
+    const points = restartPoints(region, 0, region.length, this.tokenizer.restartRule);
+    for (let i = 0; i < points.length; i += 2) {
+      newStarts.push(from + points[i]);
+      newAnchors.push(points[i + 1]);
+    }
     const newIds: number[][] = [];
-    const rule = this.tokenizer.restartRule;
-    const points = [from, ...(rule !== 'none' ? restartPoints(this.text, from, to, rule === 'lineAfterText') : [])];
-    for (let i = 0; i < points.length; i++) {
-      const s = points[i];
-      const e = i + 1 < points.length ? points[i + 1] : to;
-      newStarts.push(s);
-      newIds.push(s < e ? this.tokenizer.encodeIds(this.text.slice(s, e), this.options) : []);
+    const newTexts: string[] = [];
+    for (let i = 0; i < newStarts.length; i++) {
+      const s = newStarts[i] - from;
+      const e = i + 1 < newStarts.length ? newStarts[i + 1] - from : region.length;
+      const text = region.slice(s, e);
+      newTexts.push(text);
+      newIds.push(text.length ? this.tokenizer.encodeIds(text, this.options) : []);
     }
     for (let i = a; i < b; i++) this.total -= this.ids[i].length;
     for (const ids of newIds) this.total += ids.length;
     this.starts.splice(a, b - a, ...newStarts);
+    this.anchors.splice(a, b - a, ...newAnchors);
+    this.texts.splice(a, b - a, ...newTexts);
     this.ids.splice(a, b - a, ...newIds);
     return newIds.length;
   }
 }
 
-/** Restart points strictly inside (from, to); with `afterText`, only after a "\n" preceded by a non-space. */
-export function restartPoints(text: string, from: number, to: number, afterText = false): number[] {
+/**
+ * Restart points strictly inside (from, to) under `rule`, as pairs [position, anchor length]. The anchor runs from
+ * the point to just past the line's first non-space character, which must lie before `to` as well.
+ */
+export function restartPoints(text: string, from: number, to: number, rule: RestartRule): number[] {
   const out: number[] = [];
+  if (rule === 'none') return out;
   to = Math.min(to, text.length);
   for (let i = text.indexOf('\n', from); i >= 0 && i + 1 < to; i = text.indexOf('\n', i + 1)) {
-    const c = text.charCodeAt(i + 1);
-    if (c <= 32 || c >= 127 || c === 47 || i + 1 <= from) continue;
-    if (afterText && (i === 0 || isSpaceUnit(text.charCodeAt(i - 1)))) continue;
-    out.push(i + 1);
+    const p = i + 1;
+    if (p <= from) continue;
+    let q = p;
+    if (rule === 'line') while (q < to && (text.charCodeAt(q) === 32 || text.charCodeAt(q) === 9)) q++;
+    if (q >= to) continue;
+    const c = text.charCodeAt(q);
+    if (c <= 32 || c >= 127 || (c === 47 && q === p)) continue;
+    if (rule === 'lineAfterText' && (i === 0 || isSpaceUnit(text.charCodeAt(i - 1)))) continue;
+    out.push(p, q + 1 - p);
   }
   return out;
 }

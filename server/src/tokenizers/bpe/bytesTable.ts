@@ -41,6 +41,24 @@ export class BytesTable {
     }
   }
 
+  private twoBytes: Int32Array | null = null;
+
+  /**
+   * Ids of all two-byte tokens, indexed by `b0 << 8 | b1` (-1 where none): the first round of every merge looks up
+   * only byte pairs, so this saves most hashing. Built on first use (65,536 lookups).
+   */
+  pairs(): Int32Array {
+    if (this.twoBytes) return this.twoBytes;
+    const t = new Int32Array(65536);
+    const b = new Uint8Array(2);
+    for (let i = 0; i < 65536; i++) {
+      b[0] = i >> 8;
+      b[1] = i & 255;
+      t[i] = this.get(b, 0, 2);
+    }
+    return (this.twoBytes = t);
+  }
+
   /** The id whose bytes are exactly `bytes[start, end)`, or -1. */
   get(bytes: Uint8Array, start: number, end: number): number {
     let i = hashBytes(bytes, start, end) & this.mask;

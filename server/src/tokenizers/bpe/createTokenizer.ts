@@ -54,9 +54,11 @@ export class BpeTokenizer implements Tokenizer {
     this.specialTokens = specials;
     this.vocabSize = maxId + 1;
     this.bosId = spec.bosId;
-    // An added token that contains "\n" followed by more text could match across a restart point.
-    const crossesLines = spec.addedTokens.some((t) => /\n[^\s]/.test(t.content));
-    this.restartRule = !crossesLines && !spec.prefix && !spec.spaceReplacement ? (spec.restartRule ?? 'none') : 'none';
+    // An added token that contains "\n" followed by what can start a restart line could match across the point.
+    const rule = spec.restartRule ?? 'none';
+    const crosses = rule === 'line' ? /\n[^\r\n]/ : /\n[^\s]/;
+    const crossesLines = spec.addedTokens.some((t) => crosses.test(t.content));
+    this.restartRule = !crossesLines && !spec.prefix && !spec.spaceReplacement ? rule : 'none';
   }
 
   encode(text: string, options?: EncodeOptions): Encoding {

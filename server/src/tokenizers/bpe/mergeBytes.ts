@@ -17,11 +17,17 @@ const starts = new Int32Array(66);
 const ranks = new Int32Array(66);
 
 function mergeSmall(table: BytesTable, bytes: Uint8Array, n: number, byteToId: Int32Array, syms: Int32Array, lens: Int32Array): number {
-  // Part i covers bytes [starts[i], starts[i + 1]); ranks[i] is the rank of merging parts i and i + 1.
+  // Part i covers bytes [starts[i], starts[i + 1]) and is token syms[i]; ranks[i] is the rank (= id) of the token
+  // that merging parts i and i + 1 would make.
   let parts = n;
-  for (let i = 0; i <= n; i++) starts[i] = i;
+  const two = table.pairs();
+  for (let i = 0; i < n; i++) {
+    starts[i] = i;
+    syms[i] = byteToId[bytes[i]];
+  }
+  starts[n] = n;
   for (let i = 0; i + 1 < n; i++) {
-    const r = table.get(bytes, i, i + 2);
+    const r = two[(bytes[i] << 8) | bytes[i + 1]];
     ranks[i] = r < 0 ? NONE : r;
   }
   for (;;) {
@@ -34,9 +40,11 @@ function mergeSmall(table: BytesTable, bytes: Uint8Array, n: number, byteToId: I
       }
     }
     if (at < 0) break;
+    syms[at] = best;
     for (let j = at + 1; j < parts; j++) {
       starts[j] = starts[j + 1];
       ranks[j] = ranks[j + 1];
+      syms[j] = syms[j + 1];
     }
     parts--;
     if (at + 1 < parts) {
@@ -48,12 +56,7 @@ function mergeSmall(table: BytesTable, bytes: Uint8Array, n: number, byteToId: I
       ranks[at - 1] = r < 0 ? NONE : r;
     }
   }
-  for (let i = 0; i < parts; i++) {
-    const s = starts[i];
-    const e = starts[i + 1];
-    syms[i] = e - s === 1 ? byteToId[bytes[s]] : table.get(bytes, s, e);
-    lens[i] = e - s;
-  }
+  for (let i = 0; i < parts; i++) lens[i] = starts[i + 1] - starts[i];
   return parts;
 }
 
@@ -108,13 +111,15 @@ function mergeLarge(table: BytesTable, bytes: Uint8Array, n: number, byteToId: I
     heapRank[i] = rank;
     heapPos[i] = pos;
   };
+  const two = table.pairs();
   const rankAt = (pos: number): number => {
     const mid = next[pos];
     if (mid >= n) return -1;
-    return table.get(bytes, pos, next[mid]);
+    const end = next[mid];
+    return end - pos === 2 ? two[(bytes[pos] << 8) | bytes[pos + 1]] : table.get(bytes, pos, end);
   };
   for (let i = 0; i + 1 < n; i++) {
-    const r = table.get(bytes, i, i + 2);
+    const r = two[(bytes[i] << 8) | bytes[i + 1]];
     if (r >= 0) push(r, i);
   }
   while (size > 0) {

@@ -3,9 +3,11 @@
  *
  * An alignment maps every UTF-16 unit `k` of a normalised text to the range `[start[k], end[k])` of its input. Both
  * arrays have `output.length + 1` entries; the last one is the input's length (for both arrays), so a caller can map
- * an empty range at the very end. The normalisers here keep two invariants that the engine and `composeAlign` rely
- * on: `start` and `end` never decrease, and `start[k] <= end[k]`. Input text a normaliser deletes (Strip, a Replace
- * with empty content) is simply not covered; text it inserts (Prepend, an empty-match Replace) gets a zero-width range.
+ * an empty range at the very end. The normalisers follow Hugging Face `tokenizers` unit for unit (checked against its
+ * Rust binding in the tests): input a normaliser drops (Strip, marks composed away, a Replace's match but for its last
+ * character) is not covered; inserted text takes the range of the input character before it (zero-width at the very
+ * start). They also keep two invariants that the engine and `composeAlign` rely on: `start` and `end` never decrease,
+ * and `start[k] <= end[k]`.
  */
 
 export interface Alignment {
@@ -33,8 +35,12 @@ export function fillIdentity(a: Alignment, o: number, i: number, count: number):
 
 /** Output units `[o, o + count)` all came from input range `[s, e)` (`s === e` for inserted text). */
 export function fillSpan(a: Alignment, o: number, count: number, s: number, e: number): void {
-  a.start.fill(s, o, o + count);
-  a.end.fill(e, o, o + count);
+  const { start, end } = a;
+  // Usually one or two units: a loop beats the call overhead of TypedArray.fill.
+  for (let k = o; k < o + count; k++) {
+    start[k] = s;
+    end[k] = e;
+  }
 }
 
 /**

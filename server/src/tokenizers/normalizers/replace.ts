@@ -19,6 +19,22 @@ function isPair(text: string, i: number): boolean {
   return c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000;
 }
 
+/** Match ranges `[s0, e0, s1, e1, …]` in a growable typed array: far cheaper than a JS array of a million numbers. */
+class Ranges {
+  data = new Int32Array(64);
+  length = 0;
+
+  push(s: number, e: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = s;
+    this.data[this.length++] = e;
+  }
+}
+
 export type ReplacePattern = { String: string } | { Regex: string };
 
 function escapeLiteral(s: string): string {
@@ -41,17 +57,18 @@ export class ReplaceNormalizer implements Normalizer {
     // HF finds no match at all in an empty string, not even an empty one.
     if (text.length === 0) return { text, align: null };
     const literal = 'String' in this.pattern ? this.pattern.String : '';
-    const matches = literal !== '' ? this.findLiteral(text, literal) : this.findMatches(text);
-    if (matches.length === 0) return { text, align: null };
+    const found = literal !== '' ? this.findLiteral(text, literal) : this.findMatches(text);
+    if (found.length === 0) return { text, align: null };
+    const matches = found.data;
     const n = text.length;
     const content = this.content;
     let outLength = n;
-    for (let k = 0; k < matches.length; k += 2) outLength += content.length - (matches[k + 1] - matches[k]);
+    for (let k = 0; k < found.length; k += 2) outLength += content.length - (matches[k + 1] - matches[k]);
     const align = allocAlign(outLength, n);
     const out = new TextBuilder(outLength);
     let i = 0;
     let o = 0;
-    for (let k = 0; k < matches.length; k += 2) {
+    for (let k = 0; k < found.length; k += 2) {
       const s = matches[k];
       const e = matches[k + 1];
       out.copy(text, i, s);
@@ -71,8 +88,8 @@ export class ReplaceNormalizer implements Normalizer {
   }
 
   /** A non-empty literal: `indexOf` finds the matches (leftmost, non-overlapping, as Rust does) without a regex. */
-  private findLiteral(text: string, literal: string): number[] {
-    const out: number[] = [];
+  private findLiteral(text: string, literal: string): Ranges {
+    const out = new Ranges();
     let at = text.indexOf(literal);
     while (at >= 0) {
       out.push(at, at + literal.length);
@@ -82,10 +99,10 @@ export class ReplaceNormalizer implements Normalizer {
   }
 
   /** Match ranges as `[s0, e0, s1, e1, …]`. */
-  private findMatches(text: string): number[] {
+  private findMatches(text: string): Ranges {
     const re = this.regex;
     const n = text.length;
-    const out: number[] = [];
+    const out = new Ranges();
     let prevEnd = -1;
     re.lastIndex = 0;
     while (re.lastIndex <= n) {

@@ -6,7 +6,7 @@
  *  - before any ASCII character: proven safe, and the only cuts the output text relies on. ASCII stretches are
  *    copied, and each non-ASCII stretch (with the ASCII character before it, which may take its accents) is
  *    normalised as one string — a native call, not a per-character loop.
- *  - before "safe" non-ASCII code points: used only to align a stretch that changed more finely; the pieces'
+ *  - before "safe" non-ASCII code points: used only to align a stretch that changed, piece by piece; the pieces'
  *    normalisations must add up to the stretch's, else the stretch is aligned as a whole. A wrong table entry can
  *    therefore cost offset precision, never change the text the tokenizer sees.
  *
@@ -25,8 +25,9 @@
  * every code point of the running ICU to check that list (and that no pair ends in ASCII); should a newer Unicode add
  * one, the check on the pieces catches it.
  *
- * Precision: an unchanged piece maps unit to unit; a changed one maps every output unit to the whole piece. Fine
- * pieces are usually one character plus its marks (a ligature, a full-width letter, é), so that is exact.
+ * Alignment of a piece: unchanged, unit to unit; changed, exactly as HF `tokenizers` aligns it (see
+ * `unicodeAlign.ts`: each output character gets one input character's range, composed-away marks are left out), or,
+ * should that reconstruction ever disagree with the piece's normalisation, every output unit gets the whole piece.
  */
 import type { Normalized, Normalizer } from '../types';
 import { allocAlign, fillIdentity, fillSpan, type Alignment } from './align';
