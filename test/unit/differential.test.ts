@@ -103,8 +103,9 @@ for (const c of HF_CASES) {
         const at = firstDiff(enc.ids, ids);
         assert.fail(`case ${k} differs at token ${at}: ours ${enc.ids.slice(at, at + 5)} HF ${ids.slice(at, at + 5)} in ${JSON.stringify(text)}`);
       }
-      // Where normalisation changes the text, HF aligns per character through its normaliser, we per smallest
-      // independently normalisable segment (documented); offsets are compared where the text is unchanged.
+      // Offsets through a normaliser that rewrites the text follow HF's per-character rules for the common cases
+      // (see normalizers/unicodeAlign.ts) but not all of them (marks absorbed or reordered by composition): there,
+      // only ids are compared, and our offsets must still tile the input.
       if (text.normalize('NFKC') !== text || text.normalize('NFC') !== text) {
         checkOwnOffsets(tok, text, `${c.name} case ${k}`, false);
         continue;
@@ -118,9 +119,15 @@ for (const c of HF_CASES) {
         const s = cps[bs];
         const e = be > bs ? cps[be - 1] + 1 : s;
         const [hs, he] = hfOffsets[i];
-        if (he > hs || e > s) assert.deepEqual([s, e], [hs, he], `${c.name} case ${k} token ${i} (${ids[i]}) offsets in ${JSON.stringify(text)}`);
+        const label = `${c.name} case ${k} token ${i} (${ids[i]}) offsets in ${JSON.stringify(text)}`;
+        // Where one source character becomes several tokens (a split character, or a normalisation that expands it),
+        // HF gives each of them the character's whole range; ours tile instead, so the character goes to one of them.
+        // There ours must lie within HF's range; everywhere else they must be equal.
+        const overlaps = (i > 0 && hfOffsets[i - 1][1] > hs) || (i + 1 < ids.length && hfOffsets[i + 1][0] < he);
+        if (overlaps) assert.ok(s >= hs && e <= he, `${label}: [${s}, ${e}) within [${hs}, ${he})`);
+        else if (he > hs || e > s) assert.deepEqual([s, e], [hs, he], label);
       }
-      if (k % 10 === 0) checkOwnOffsets(tok, text, `${c.name} case ${k}`);
+      if (k % 10 === 0) checkOwnOffsets(tok, text, `${c.name} case ${k}`, text.normalize('NFKC') === text);
     }
     assert.ok(offsetCases >= n / 2, `offsets were compared on ${offsetCases} of ${n} texts`);
   });
