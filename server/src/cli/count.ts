@@ -1,6 +1,7 @@
 import { getTokenizer } from '../tokenizers/registry';
 import { type Args, UsageError } from './args';
-import { readInput } from './input';
+import { StreamCounter } from '../tokenizers/streamCount';
+import { readChunks } from './input';
 
 export async function runCount(args: Args): Promise<number> {
   const names = args.multi.get('t') ?? [];
@@ -12,11 +13,13 @@ export async function runCount(args: Args): Promise<number> {
   const allowSpecial = args.flags.has('allow-special');
   const results: Array<{ path: string; counts: Record<string, number> }> = [];
   for (const path of paths) {
-    const text = await readInput(path);
+    // Streamed: large inputs are counted a megabyte at a time, exactly (see StreamCounter).
+    const counters = tokenizers.map((tok) => new StreamCounter(tok, { allowSpecial }));
+    for await (const text of readChunks(path)) for (const c of counters) c.push(text);
     const counts: Record<string, number> = {};
     tokenizers.forEach((tok, i) => {
       // BOS is never added silently: only with --with-bos, and only for tokenizers that have one.
-      counts[names[i]] = tok.count(text, { allowSpecial }) + (withBos && tok.bosId !== undefined ? 1 : 0);
+      counts[names[i]] = counters[i].finish() + (withBos && tok.bosId !== undefined ? 1 : 0);
     });
     results.push({ path, counts });
   }

@@ -1,39 +1,50 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
-/** Largest input the CLI reads (V8's string limit is about 512 MiB of UTF-16). */
-const MAX_BYTES = 256 * 1024 * 1024;
+/** Largest input `readInput` returns whole (V8's string limit is about 512 MiB of UTF-16). */
+const MAX_WHOLE_BYTES = 256 * 1024 * 1024;
 
 /**
- * Reads a file (or stdin for `-`) as UTF-8 in chunks. Invalid UTF-8 becomes U+FFFD, as in every reference tokenizer
- * that takes text. Binary files are refused with a clear error rather than counted as garbage.
+ * Reads a file (or stdin for `-`) as UTF-8 text in chunks. Invalid UTF-8 becomes U+FFFD, as in every reference
+ * tokenizer that takes text; a BOM is kept (it is part of the file and costs tokens). Binary files (NUL bytes and
+ * mostly control characters in the first 8 KB) are refused with a clear error rather than counted as garbage.
  */
-export async function readInput(path: string): Promise<string> {
+export async function* readChunks(path: string): AsyncGenerator<string> {
+  const name = path === '-' ? 'stdin' : path;
   if (path !== '-') {
     const s = await stat(path).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     });
     if (s.isDirectory()) throw new Error(`${path}: is a directory`);
-    if (s.size > MAX_BYTES) throw new Error(`${path}: ${s.size} bytes is over the ${MAX_BYTES}-byte limit`);
   }
-  const stream = path === '-' ? process.stdin : createReadStream(path);
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  const parts: string[] = [];
-  let total = 0;
-  let sawNul = false;
+  let first = true;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_BYTES) throw new Error(`${path === '-' ? 'stdin' : path}: input over the ${MAX_BYTES}-byte limit`);
-    if (!sawNul && total <= 8192 && chunk.includes(0)) sawNul = true;
-    parts.push(decoder.decode(chunk, { stream: true }));
+    const text = decoder.decode(chunk, { stream: true });
+    if (first) {
+      first = false;
+      if (chunk.subarray(0, 8192).includes(0) && looksBinary(text)) throw new Error(`${name}: looks like a binary file (NUL bytes); not counted`);
+    }
+    if (text) yield text;
   }
-  parts.push(decoder.decode());
-  const text = parts.join('');
-  if (sawNul && looksBinary(text)) throw new Error(`${path === '-' ? 'stdin' : path}: looks like a binary file (NUL bytes); not counted`);
-  return text;
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
-/** Git's heuristic: a NUL in the first 8 KB; plus mostly non-text characters there. */
+/** The whole input as one string (for `encode`, which prints every token anyway). */
+export async function readInput(path: string): Promise<string> {
+  const parts: string[] = [];
+  let units = 0;
+  for await (const text of readChunks(path)) {
+    units += text.length;
+    if (units * 2 > MAX_WHOLE_BYTES) throw new Error(`${path === '-' ? 'stdin' : path}: input too large to encode whole (over ${MAX_WHOLE_BYTES / 2 ** 20} MiB of text)`);
+    parts.push(text);
+  }
+  return parts.join('');
+}
+
+/** Git's heuristic, refined: a NUL in the first 8 KB, and mostly non-text characters there. */
 function looksBinary(text: string): boolean {
   const head = text.slice(0, 8192);
   let odd = 0;

@@ -135,6 +135,16 @@ export function restartPoints(text: string, from: number, to: number, rule: Rest
   return out;
 }
 
+/** The last restart point of `text` under `rule` (its anchor wholly inside `text`), or -1. */
+export function lastRestartPoint(text: string, rule: RestartRule): number {
+  if (rule === 'none') return -1;
+  for (let i = text.lastIndexOf('\n'); i >= 0; i = i > 0 ? text.lastIndexOf('\n', i - 1) : -1) {
+    const pts = restartPoints(text, i, text.length, rule);
+    if (pts.length && pts[0] === i + 1) return i + 1;
+  }
+  return -1;
+}
+
 /** White space as the pre-tokenizers see it (Unicode White_Space), on one UTF-16 unit. */
 function isSpaceUnit(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
