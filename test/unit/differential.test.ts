@@ -132,3 +132,36 @@ for (const c of HF_CASES) {
     assert.ok(offsetCases >= n / 2, `offsets were compared on ${offsetCases} of ${n} texts`);
   });
 }
+
+test('long single pieces (heap and bucket merges) equal tiktoken', () => {
+  const rand = rng(99);
+  const letters = (alphabet: string, n: number) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+    return s;
+  };
+  const pieces = [
+    'a'.repeat(20000),
+    'ab'.repeat(6000),
+    'aab'.repeat(4000),
+    letters('ab', 12000),
+    letters('abcdefghijklmnopqrstuvwxyz', 12000),
+    letters('etaoinshrdlu', 9000),
+    letters('0123456789', 300), // digits split in threes: many short pieces
+    'x'.repeat(100) + letters('qwerty', 9000),
+    letters('αβγδε', 5000), // two-byte characters
+  ];
+  for (const name of ['o200k_base', 'cl100k_base'] as const) {
+    const ref = get_encoding(name as TiktokenEncoding);
+    const tok = getTokenizer(name);
+    try {
+      for (const p of pieces) {
+        const expected = ref.encode(p, [], []);
+        const got = tok.encodeIds(p);
+        assert.ok(sameIds(got, expected), `${name}: piece of ${p.length} starting ${JSON.stringify(p.slice(0, 12))} differs at ${firstDiff(got, expected)}`);
+      }
+    } finally {
+      ref.free();
+    }
+  }
+});
