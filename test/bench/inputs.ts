@@ -54,7 +54,9 @@ export function codeInput(): BenchInput {
     bytes += utf8Bytes(text) + 1;
   }
   const text = prefixBytes(defuse(parts.join('\n')), SIZE);
-  return { key: 'code', source: `typescript/lib/{${used.join(',')}} concatenated`, text, bytes: utf8Bytes(text) };
+  const version = (JSON.parse(readFileSync(nodeModules('typescript', 'package.json'), 'utf8')) as { version: string }).version;
+  const files = used.length === 1 ? used[0] : `{${used.join(',')}}`;
+  return { key: 'code', source: `first 5 MB of typescript/lib/${files} (TypeScript ${version}; lib/*.js in name order)`, text, bytes: utf8Bytes(text) };
 }
 
 function walk(dir: string, out: string[]): string[] {

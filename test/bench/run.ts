@@ -11,9 +11,9 @@ import { measureCountUntil, measureIncremental } from './editing';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
 import { GROUPS, loadEncoder, OURS, type Encoder } from './peers';
-import { measureRssAll, nodeBaseline, oursCount, peerCount, timeCommands, type RssRow } from './processes';
+import { measureRssAll, nodeBaseline, oursCount, peerCount, timeCommands, type CommandTiming, type RssRow } from './processes';
 import { commandTable, evaluateTargets, rssTable, targetsTable, throughputTable } from './report';
-import { measureThroughput, type ThroughputRow } from './throughput';
+import { BUDGET_MS, FULL_CALL_CAP_MS, measureThroughput, PATHOLOGICAL_CALL_CAP_MS, type ThroughputRow } from './throughput';
 
 const say = (s = '') => process.stdout.write(s + '\n');
 const started = now();
@@ -39,6 +39,16 @@ async function loadAll(): Promise<Map<string, Encoder[]>> {
   return byEncoding;
 }
 
+/** A process-level phase; a failing command (say dist/cli.js missing) is reported and leaves its figures out. */
+function commands(what: string, f: () => CommandTiming[]): CommandTiming[] {
+  try {
+    return f();
+  } catch (e) {
+    say(`${what}: failed — ${(e as Error).message}`);
+    return [];
+  }
+}
+
 async function main(): Promise<void> {
   const outDir = join(projectRoot(), 'out', 'bench');
   mkdirSync(outDir, { recursive: true });
@@ -60,16 +70,21 @@ async function main(): Promise<void> {
   const encoders = await loadAll();
 
   say('\nEncode throughput: every round runs each library once, in rotating order; a library leaves the rotation once its');
-  say('timed calls on that input pass 1.5 s (hence "runs"). A peer projected to need over 4 s for a whole ordinary input');
-  say('encodes a prefix of it (≥ 1 MB; these libraries are linear on such text). ids equal: the peer\'s ids on the text it');
-  say('encoded equal ours on that text. Merge caches stay warm between rounds on ordinary inputs, as in a long-lived process.');
+  say(`timed calls on that input pass ${BUDGET_MS / 1000} s (hence "runs").`);
+  if (Number.isFinite(FULL_CALL_CAP_MS)) {
+    say(`A peer projected to need over ${FULL_CALL_CAP_MS / 1000} s for a whole ordinary input encodes a prefix of it (≥ 1 MB; these`);
+    say('libraries are linear on such text); TOKSCOPE_BENCH_FULL=1 makes every peer encode the whole of every ordinary input.');
+  }
+  say('ids equal: the peer\'s ids on the text it encoded equal ours on that text.');
+  say('Merge caches stay warm between rounds on ordinary inputs, as in a long-lived process.');
   const throughput: ThroughputRow[] = [];
   for (const input of inputs) {
     heading(`encode throughput: ${input.key} (${fmtMB(input.bytes)})`);
     if (input.peerCapBytes) {
-      say(`Quadratic for the tiktoken family: peers encode a prefix of at most ${fmtMB(input.peerCapBytes)}, doubled from 1 KB while a call`);
-      say('stays under ~1 s, with their merge caches cleared before each call; ours encodes all of it. A peer\'s MB/s on a prefix');
-      say('flatters it where it is superlinear: on the whole input it would be slower still.\n');
+      const cap = fmtMB(input.peerCapBytes);
+      say(`Quadratic for the tiktoken family: peers encode a prefix of at most ${cap}, doubled from 1 KB while a call`);
+      say(`stays under ~${PATHOLOGICAL_CALL_CAP_MS} ms, with their merge caches cleared before each call; ours encodes all of it.`);
+      say("A peer's MB/s on a prefix flatters it where it is superlinear: on the whole input it would be slower still.\n");
     }
     const rows: ThroughputRow[] = [];
     for (const list of encoders.values()) rows.push(...(await measureThroughput(input, list)));
@@ -84,25 +99,31 @@ async function main(): Promise<void> {
     ['ours countUntil(text, 8192)', fmt(countUntil.oursMs, 3)],
     ['gpt-tokenizer isWithinTokenLimit(text, 8192)', fmt(countUntil.peerMs, 3)],
   ]));
-  say(`ratio ${fmt(countUntil.peerMs / countUntil.oursMs, 2)}× over ${countUntil.runs} runs each; both say "over the limit": ${countUntil.agree ? 'yes' : 'NO'}`);
+  const cuRatio = fmt(countUntil.peerMs / countUntil.oursMs, 2);
+  say(`ratio ${cuRatio}× over ${countUntil.runs} runs each; both say "over the limit": ${countUntil.agree ? 'yes' : 'NO'}`);
   gc();
 
   heading('incremental update (o200k)');
   const incremental = measureIncremental(inputs[0].text, 200);
-  say(`${incremental.lines} lines (${fmtMB(incremental.bytes)}, the start of the code input), ${incremental.edits} one-character edits mid-file`);
-  say(`edit + updated count: median ${fmt(incremental.medianEditUs, 1)} µs, p90 ${fmt(incremental.p90EditUs, 1)} µs; full count of the same text: ${fmt(incremental.fullCountMs, 2)} ms`);
-  say(`speed-up over a full recount: ${fmt((incremental.fullCountMs * 1000) / incremental.medianEditUs, 0)}×; incremental count equals a full recount: ${incremental.exact ? 'yes' : 'NO'}`);
+  const inc = incremental;
+  say(`${inc.lines} lines (${fmtMB(inc.bytes)}, the start of the code input), ${inc.edits} one-character edits mid-file`);
+  say(`edit + updated count: median ${fmt(inc.medianEditUs, 1)} µs, p90 ${fmt(inc.p90EditUs, 1)} µs`);
+  say(`full count of the same text: ${fmt(inc.fullCountMs, 2)} ms (${fmt((inc.fullCountMs * 1000) / inc.medianEditUs, 0)}× the edit)`);
+  say(`incremental count equals a full recount: ${inc.exact ? 'yes' : 'NO'}`);
   gc();
 
   heading('cold start (tiny file, wall time spawn → exit)');
-  const coldStart = timeCommands([oursCount(tinyFile), peerCount(tinyFile), nodeBaseline], 7);
-  say(commandTable(coldStart, coldStart[2].medianMs));
+  const coldStart = commands('cold start', () => timeCommands([oursCount(tinyFile), peerCount(tinyFile), nodeBaseline], 7));
+  const baseline = coldStart[2]?.medianMs;
+  if (coldStart.length) say(commandTable(coldStart, baseline));
 
   heading('whole-process count of the 5 MB code input');
-  const wholeProcess = timeCommands([oursCount(codeFile), peerCount(codeFile)], 3);
-  say(commandTable(wholeProcess, coldStart[2].medianMs));
-  const same = wholeProcess[0].output === wholeProcess[1].output;
-  say(`gpt-tokenizer time / ours: ${fmt(wholeProcess[1].medianMs / wholeProcess[0].medianMs, 2)}×; counts equal: ${same ? 'yes' : 'NO'}`);
+  const wholeProcess = commands('whole-process count', () => timeCommands([oursCount(codeFile), peerCount(codeFile)], 3));
+  if (wholeProcess.length) {
+    say(commandTable(wholeProcess, baseline));
+    const same = wholeProcess[0].output === wholeProcess[1].output;
+    say(`gpt-tokenizer time / ours: ${fmt(wholeProcess[1].medianMs / wholeProcess[0].medianMs, 2)}×; counts equal: ${same ? 'yes' : 'NO'}`);
+  }
 
   heading('peak memory: a fresh process loads one library and encodes the 5 MB code input');
   const jobs = [{ lib: 'none', encoding: '-' }];

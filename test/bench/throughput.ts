@@ -30,13 +30,13 @@ export interface ThroughputRow {
 
 const MAX_ROUNDS = 5;
 /** A library takes part in another round while its timed calls on this input total less than this. */
-const BUDGET_MS = 1500;
+export const BUDGET_MS = 1500;
 /** On ordinary inputs, a peer whose call on the whole input is projected to take longer than this gets a prefix… */
-const FULL_CALL_CAP_MS = 4000;
+export const FULL_CALL_CAP_MS = process.env.TOKSCOPE_BENCH_FULL === '1' ? Infinity : 3000;
 /** …sized to take about this long, and never under 1 MB (these libraries are linear on ordinary text). */
-const PREFIX_CALL_MS = 2000;
+const PREFIX_CALL_MS = 1500;
 /** Growing a peer's prefix on a pathological input stops before a call would take longer than this. */
-const PATHOLOGICAL_CALL_CAP_MS = 1000;
+export const PATHOLOGICAL_CALL_CAP_MS = 600;
 
 async function timed(enc: Encoder, text: string): Promise<{ ms: number; ids: Ids }> {
   const t0 = now();
@@ -114,7 +114,8 @@ export async function measureThroughput(input: BenchInput, encoders: Encoder[]):
     const bytes = text === input.text ? input.bytes : utf8Bytes(text);
     const ts = times.get(enc)!;
     const medianMs = median(ts);
-    const row: ThroughputRow = { input: input.key, encoding: enc.encoding, lib: enc.lib, bytes, prefix: text !== input.text, runs: ts.length, medianMs, mbps: bytes / MB / (medianMs / 1000) };
+    const mbps = bytes / MB / (medianMs / 1000);
+    const row: ThroughputRow = { input: input.key, encoding: enc.encoding, lib: enc.lib, bytes, prefix: text !== input.text, runs: ts.length, medianMs, mbps };
     const theirs = firstIds.get(enc);
     if (enc !== ours && theirs) {
       const mine = text === input.text ? firstIds.get(ours) : await ours.encode(text);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { normalizerFromJson } from '../normalizers/fromJson';
 import { preTokenizerFromJson, type PreTokenizerPlan } from '../preTokenizers/fromJson';
+import { KNOWN_SPLIT_PATTERNS } from '../preTokenizers/knownPatterns';
 import type { AddedTokenSpec, BpeSpec } from '../spec';
 import type { RestartRule } from '../types';
 import type { TokenStore } from '../bpe/tokenStore';
@@ -122,11 +123,6 @@ export function huggingFaceSpec(json: Json, name: string, prebuilt?: HfPrebuilt,
   };
 }
 
-/** Split patterns known to break at every line start that begins with an ASCII non-space other than `/`. */
-const LINE_SAFE_PATTERNS = new Set([
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
-]);
 const LINE_SAFE_NORMALIZERS = new Set(['NFC', 'NFD', 'NFKC', 'NFKD', 'Lowercase']);
 
 /** The restart points this tokenizer.json guarantees (see `Tokenizer.restartRule`). */
@@ -141,7 +137,9 @@ function restartRuleOf(json: Json): RestartRule {
     if (st.type === 'ByteLevel') {
       if (st.add_prefix_space) return 'none';
       if (st.use_regex !== false && rule === 'none') rule = 'lineAfterText';
-    } else if (st.type === 'Split' && st.behavior === 'Isolated' && !st.invert && LINE_SAFE_PATTERNS.has(st.pattern?.Regex)) rule = 'line';
+    } else if (st.type === 'Split' && st.behavior === 'Isolated' && !st.invert && KNOWN_SPLIT_PATTERNS.has(st.pattern?.Regex)) {
+      rule = KNOWN_SPLIT_PATTERNS.get(st.pattern.Regex)!.restartRule;
+    }
     else return 'none';
   }
   return rule;

@@ -1,6 +1,7 @@
 import { compileUserRegex } from '../regexGuard';
 import type { BpeSpec } from '../spec';
 import type { PreTokenizer } from '../types';
+import { KNOWN_SPLIT_PATTERNS } from './knownPatterns';
 import { gpt2Scanner } from './scanGpt2';
 import { RegexSplit, SequencePreTokenizer, type SplitBehavior } from './split';
 
@@ -48,6 +49,8 @@ function stageFromJson(c: Json, name: string, plan: PreTokenizerPlan, first: boo
       const behavior = c.behavior ?? 'Isolated';
       if (!BEHAVIORS.has(behavior)) throw new Error(`${name}: unknown Split behavior "${behavior}"`);
       const p = c.pattern ?? {};
+      const known = p.Regex !== undefined && behavior === 'Isolated' && !c.invert ? KNOWN_SPLIT_PATTERNS.get(String(p.Regex)) : undefined;
+      if (known) return known.scanner;
       const re = p.Regex !== undefined ? compileUserRegex(String(p.Regex), 'gu') : new RegExp(escapeRegex(String(p.String ?? '')), 'gu');
       return new RegexSplit(re, behavior as SplitBehavior, !!c.invert);
     }

@@ -64,6 +64,14 @@ const ASCII_P: Uint8Array = (() => {
 
 /** Splits `text[from, to)` exactly as `CL100K_BASE_PATTERN` does. */
 export function splitCl100k(text: string, from: number, to: number, emit: (start: number, end: number) => void): void {
+  splitCl100kStyle(text, from, to, emit, 3);
+}
+
+/**
+ * The cl100k pattern with digit runs of at most `maxDigits` (3 for cl100k and Llama 3, 1 for Qwen's `\p{N}`); the
+ * rest of those patterns is identical.
+ */
+export function splitCl100kStyle(text: string, from: number, to: number, emit: (start: number, end: number) => void, maxDigits: number): void {
   let p = from;
   while (p < to) {
     const k = classAt(text, p, to);
@@ -74,7 +82,7 @@ export function splitCl100k(text: string, from: number, to: number, emit: (start
       e = letterRunEnd(text, p + len, to);
     } else if (cls === C_NUMBER) {
       e = p + len;
-      for (let n = 1; n < 3 && e < to; n++) {
+      for (let n = 1; n < maxDigits && e < to; n++) {
         const k2 = classAt(text, e, to);
         if ((k2 & 15) !== C_NUMBER) break;
         e += k2 >> 4;
@@ -101,3 +109,6 @@ export function splitCl100k(text: string, from: number, to: number, emit: (start
 
 /** The cl100k_base pre-tokenizer, scanner edition. */
 export const cl100kScanner: PreTokenizer = { split: splitCl100k };
+
+/** Qwen 2/2.5/3's pre-tokenizer: cl100k's pattern with single digits. */
+export const qwenScanner: PreTokenizer = { split: (text, from, to, emit) => splitCl100kStyle(text, from, to, emit, 1) };
