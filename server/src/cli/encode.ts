@@ -13,7 +13,7 @@ export async function runEncode(args: Args): Promise<number> {
   if (args.flags.has('json')) {
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i < enc.ids.length; i++) pairs.push([offsets[2 * i], offsets[2 * i + 1]]);
-    process.stdout.write(JSON.stringify({ ids: enc.ids, offsets: pairs }) + '\n');
+    process.stdout.write(JSON.stringify({ ids: Array.from(enc.ids), offsets: pairs }) + '\n');
   } else {
     const lines: string[] = [];
     for (let i = 0; i < enc.ids.length; i++) {

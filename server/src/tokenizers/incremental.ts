@@ -28,7 +28,7 @@ export class IncrementalEncoding {
   private texts: string[] = [];
   /** For each chunk, how many characters from its start belong to its anchor (0 for the first chunk). */
   private anchors: number[] = [];
-  private ids: number[][] = [];
+  private ids: Uint32Array[] = [];
   private total = 0;
   private length = 0;
 
@@ -55,8 +55,14 @@ export class IncrementalEncoding {
   }
 
   /** All ids, in order (concatenating the chunks). */
-  allIds(): number[] {
-    return this.ids.flat();
+  allIds(): Uint32Array {
+    const out = new Uint32Array(this.total);
+    let at = 0;
+    for (const ids of this.ids) {
+      out.set(ids, at);
+      at += ids.length;
+    }
+    return out;
   }
 
   /**
@@ -94,14 +100,14 @@ export class IncrementalEncoding {
       newStarts.push(from + points[i]);
       newAnchors.push(points[i + 1]);
     }
-    const newIds: number[][] = [];
+    const newIds: Uint32Array[] = [];
     const newTexts: string[] = [];
     for (let i = 0; i < newStarts.length; i++) {
       const s = newStarts[i] - from;
       const e = i + 1 < newStarts.length ? newStarts[i + 1] - from : region.length;
       const text = region.slice(s, e);
       newTexts.push(text);
-      newIds.push(text.length ? this.tokenizer.encodeIds(text, this.options) : []);
+      newIds.push(text.length ? this.tokenizer.encodeIds(text, this.options) : new Uint32Array(0));
     }
     for (let i = a; i < b; i++) this.total -= this.ids[i].length;
     for (const ids of newIds) this.total += ids.length;

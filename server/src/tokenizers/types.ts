@@ -41,7 +41,7 @@ export interface EncodeOptions {
 
 /** The result of encoding a string: ids and, for each, its range in the input in UTF-16 units and in UTF-8 bytes. */
 export interface Encoding {
-  ids: number[];
+  ids: Uint32Array;
   /** UTF-16 ranges, `[start0, end0, start1, end1, …]`. A character split across tokens belongs to the token holding its first byte. */
   offsets: Uint32Array;
   /** UTF-8 byte ranges of the input, same layout. */
@@ -71,7 +71,7 @@ export interface Tokenizer {
   readonly restartRule: RestartRule;
   encode(text: string, options?: EncodeOptions): Encoding;
   /** Ids only: faster than `encode` when offsets are not needed. */
-  encodeIds(text: string, options?: EncodeOptions): number[];
+  encodeIds(text: string, options?: EncodeOptions): Uint32Array;
   count(text: string, options?: EncodeOptions): number;
   /** Counts tokens but stops once the count exceeds `limit`; returns `limit + 1` or more in that case. */
   countUntil(text: string, limit: number, options?: EncodeOptions): number;

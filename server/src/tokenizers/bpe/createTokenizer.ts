@@ -1,7 +1,7 @@
 import { AddedTokenMatcher } from '../addedTokens';
 import type { AddedTokenSpec, BpeSpec } from '../spec';
 import type { EncodeOptions, Encoding, Normalized, RestartRule, Tokenizer } from '../types';
-import { ByteCursor, EncodingSink } from './offsets';
+import { ByteCursor, EncodingSink, IdBuffer } from './offsets';
 import { PieceEncoder } from './pieceEncoder';
 import type { TokenStore } from './tokenStore';
 import { ByteTrie } from './trie';
@@ -64,13 +64,13 @@ export class BpeTokenizer implements Tokenizer {
   encode(text: string, options?: EncodeOptions): Encoding {
     const sink = new EncodingSink();
     this.run(text, options, sink, Infinity);
-    return { ids: sink.ids, offsets: Uint32Array.from(sink.offsets), byteOffsets: Uint32Array.from(sink.byteOffsets) };
+    return { ids: sink.ids.toArray(), offsets: sink.offsets(), byteOffsets: sink.byteOffsets() };
   }
 
-  encodeIds(text: string, options?: EncodeOptions): number[] {
-    const ids: number[] = [];
+  encodeIds(text: string, options?: EncodeOptions): Uint32Array {
+    const ids = new IdBuffer();
     this.run(text, options, ids, Infinity);
-    return ids;
+    return ids.toArray();
   }
 
   count(text: string, options?: EncodeOptions): number {
@@ -87,10 +87,10 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   /** Encodes `text` into `out` (ids and offsets, ids only, or nothing); returns the count. */
-  private run(text: string, options: EncodeOptions | undefined, out: EncodingSink | number[] | null, limit: number): number {
+  private run(text: string, options: EncodeOptions | undefined, out: EncodingSink | IdBuffer | null, limit: number): number {
     const allow = allowFilter(options?.allowSpecial);
     const sink = out instanceof EncodingSink ? out : null;
-    const idsOut = Array.isArray(out) ? out : null;
+    const idsOut = out instanceof IdBuffer ? out : null;
     const cursor = sink ? new ByteCursor(text) : null;
     let count = 0;
     const pieces = this.pieces;
@@ -115,7 +115,7 @@ export class BpeTokenizer implements Tokenizer {
       const emitPiece = (ps: number, pe: number) => {
         const n = pieces.encode(ntext, ps, pe);
         count += n;
-        if (idsOut) for (let k = 0, ids = pieces.ids, at = pieces.idsAt; k < n; k++) idsOut.push(ids[at + k]);
+        if (idsOut) idsOut.pushAll(pieces.ids, pieces.idsAt, n);
         else if (sink) this.pushPiece(sink, cursor!, ntext, ps, pe, n, align, base);
         if (count > limit) throw new LimitReached();
       };

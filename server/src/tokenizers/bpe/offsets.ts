@@ -53,15 +53,64 @@ export class ByteCursor {
   }
 }
 
+/** Growable id output (filling a JS array with a million numbers costs more than the encoding itself). */
+export class IdBuffer {
+  data = new Uint32Array(1024);
+  length = 0;
+
+  push(id: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = id;
+  }
+
+  /** Appends `src[at .. at + n)`. */
+  pushAll(src: Int32Array, at: number, n: number): void {
+    if (this.length + n > this.data.length) this.grow(this.length + n);
+    const d = this.data;
+    for (let k = 0; k < n; k++) d[this.length + k] = src[at + k];
+    this.length += n;
+  }
+
+  toArray(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
+
+  private grow(min: number): void {
+    const d = new Uint32Array(Math.max(min, this.data.length * 2));
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
+  }
+}
+
 /** Growable output of an encode: ids and both kinds of offsets. */
 export class EncodingSink {
-  ids: number[] = [];
-  offsets: number[] = [];
-  byteOffsets: number[] = [];
+  ids = new IdBuffer();
+  private off = new Uint32Array(2048);
+  private bytes = new Uint32Array(2048);
+
   push(id: number, start: number, end: number, byteStart: number, byteEnd: number): void {
+    const i = 2 * this.ids.length;
+    if (i + 2 > this.off.length) {
+      const o = new Uint32Array(this.off.length * 2);
+      o.set(this.off);
+      this.off = o;
+      const b = new Uint32Array(this.bytes.length * 2);
+      b.set(this.bytes);
+      this.bytes = b;
+    }
     this.ids.push(id);
-    this.offsets.push(start, end);
-    this.byteOffsets.push(byteStart, byteEnd);
+    this.off[i] = start;
+    this.off[i + 1] = end;
+    this.bytes[i] = byteStart;
+    this.bytes[i + 1] = byteEnd;
+  }
+
+  offsets(): Uint32Array {
+    return this.off.slice(0, 2 * this.ids.length);
+  }
+
+  byteOffsets(): Uint32Array {
+    return this.bytes.slice(0, 2 * this.ids.length);
   }
 }
 
