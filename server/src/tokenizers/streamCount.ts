@@ -18,7 +18,7 @@ export class StreamCounter {
   ) {}
 
   push(chunk: string): void {
-    this.pending += chunk;
+    this.pending = this.pending ? this.pending + chunk : chunk;
     if (this.pending.length < this.flushAt || this.tokenizer.restartRule === 'none') return;
     const cut = lastRestartPoint(this.pending, this.tokenizer.restartRule);
     if (cut <= 0) return;
