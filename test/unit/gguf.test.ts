@@ -5,31 +5,17 @@
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readGgufMetadata } from '../../server/src/tokenizers/formats/gguf';
 import { ggufToSpec } from '../../server/src/tokenizers/formats/ggufSpec';
 import { readGgufVocab } from '../../server/src/tokenizers/formats/ggufVocab';
 import { LlamaSpmNormalizer } from '../../server/src/tokenizers/formats/llamaSpmNormalizer';
+import { sharedData } from './support';
 import { KNOWN_LLAMA_CPP_PRE, llamaCppPreInfo, llamaCppPreTokenizer, toJs } from '../../server/src/tokenizers/preTokenizers/llamaCppPre';
 
-/** The project root: the nearest folder upwards from the working directory whose package.json is "tokscope". */
-function projectRootFromCwd(): string | undefined {
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if (JSON.parse(readFileSync(pkg, 'utf8')).name === 'tokscope') return dir;
-      } catch {
-        // not ours
-      }
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
-}
 
-const root = projectRootFromCwd();
-const VECTORS = root ? join(root, '..', 'shared', 'data', 'testvectors', 'llama.cpp') : undefined;
+const VECTORS = sharedData('testvectors/llama.cpp');
 const vectorsPresent = VECTORS !== undefined && existsSync(VECTORS);
 const SKIP = 'GGUF test vectors: ../shared/data absent';
 const vocabFile = (name: string): string => join(VECTORS!, `ggml-vocab-${name}.gguf`);

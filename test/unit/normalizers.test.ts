@@ -1,3 +1,4 @@
+import { rng } from './support';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -86,16 +87,6 @@ async function compareWithRust(t: { skip(message: string): void }, configs: unkn
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cp = String.fromCodePoint;
 type Gen = (r: () => number) => string;
@@ -133,7 +124,7 @@ function randomText(r: () => number, maxPieces = 40): string {
 }
 
 function randomTexts(seed: number, count: number): string[] {
-  const r = mulberry32(seed);
+  const r = rng(seed);
   const out = ['', 'plain ascii', 'e\u0301', '\u0301x', 'ﬁ', '가\u11a8', '\u1100\u1161\u11a8', '\ud800', 'ΣΑΣ'];
   for (let i = 0; i < count; i++) out.push(randomText(r));
   return out;

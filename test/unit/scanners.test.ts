@@ -4,6 +4,7 @@
  * regex and scanner is caught too).
  */
 
+import { rng } from './support';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreTokenizer } from '../../server/src/tokenizers/types';
@@ -40,17 +41,6 @@ function pieces(pt: PreTokenizer, text: string, from = 0, to = text.length): str
   return out;
 }
 
-/** mulberry32: tiny, seeded, good enough to make failures reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cps = (a: number, b: number): string[] => {
   const out: string[] = [];
@@ -120,7 +110,7 @@ test('POOLS weights line up', () => {
 
 for (const { name, regex, scanner } of ENCODINGS) {
   test(`${name}: scanner equals regex on random strings`, () => {
-    const rand = prng(0x5eed + name.length);
+    const rand = rng(0x5eed + name.length);
     for (let iter = 0; iter < 20000; iter++) {
       const s = randomString(rand, iter < 10000 ? 12 : 60);
       const expected = pieces(regex, s);
@@ -130,7 +120,7 @@ for (const { name, regex, scanner } of ENCODINGS) {
   });
 
   test(`${name}: scanner equals regex on sub-ranges (the range end is the input end)`, () => {
-    const rand = prng(0xab + name.length);
+    const rand = rng(0xab + name.length);
     for (let iter = 0; iter < 5000; iter++) {
       const s = randomString(rand, 30);
       const from = Math.floor(rand() * (s.length + 1));
@@ -143,7 +133,7 @@ for (const { name, regex, scanner } of ENCODINGS) {
   });
 
   test(`${name}: lone surrogates split exactly like U+FFFD`, () => {
-    const rand = prng(0xfffd + name.length);
+    const rand = rng(0xfffd + name.length);
     for (let iter = 0; iter < 3000; iter++) {
       const s = randomString(rand, 30);
       const r = withReplacement(s);
@@ -268,7 +258,7 @@ for (const { name, scanner } of ENCODINGS) {
     const truth = new Tiktoken(spec.bpe_ranks, spec.special_tokens, spec.pat_str);
     const perPiece = new Tiktoken(spec.bpe_ranks, spec.special_tokens, '(?s:.+)');
     try {
-      const rand = prng(0x7100 + name.length);
+      const rand = rng(0x7100 + name.length);
       for (let iter = 0; iter < 3000; iter++) {
         const s = randomString(rand, 40);
         const ids: number[] = [];

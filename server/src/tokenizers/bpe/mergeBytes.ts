@@ -1,4 +1,4 @@
-import { BUCKET_MERGE_MIN, bucketMerge, KEY_LIMIT } from './bucketMerge';
+import { longMerge } from './longMerge';
 import type { BytesTable } from './bytesTable';
 
 /**
@@ -10,8 +10,7 @@ import type { BytesTable } from './bytesTable';
  */
 export function mergeBytes(table: BytesTable, bytes: Uint8Array, nBytes: number, byteToId: Int32Array, syms: Int32Array, lens: Int32Array): number {
   if (nBytes <= 64) return mergeSmall(table, bytes, nBytes, byteToId, syms, lens);
-  if (nBytes < BUCKET_MERGE_MIN || nBytes >= KEY_LIMIT) return mergeLarge(table, bytes, nBytes, byteToId, syms, lens);
-  return mergeHuge(table, bytes, nBytes, byteToId, syms, lens);
+  return mergeLong(table, bytes, nBytes, byteToId, syms, lens);
 }
 
 const NONE = 0x7fffffff;
@@ -62,98 +61,10 @@ function mergeSmall(table: BytesTable, bytes: Uint8Array, n: number, byteToId: I
   return parts;
 }
 
-/** Heap over a linked list of parts, with lazy deletion of stale entries: O(n log n) for any piece. */
-function mergeLarge(table: BytesTable, bytes: Uint8Array, n: number, byteToId: Int32Array, syms: Int32Array, lens: Int32Array): number {
-  const next = new Int32Array(n + 1);
-  const prev = new Int32Array(n + 1);
-  const alive = new Uint8Array(n).fill(1);
-  for (let i = 0; i <= n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
-  }
-  // Parts are identified by their start byte; a part ends where the next live part starts (n at the end).
-  let heapRank = new Int32Array(n);
-  let heapPos = new Int32Array(n);
-  let size = 0;
-  const push = (rank: number, pos: number) => {
-    if (size === heapRank.length) {
-      const r = new Int32Array(size * 2);
-      r.set(heapRank);
-      heapRank = r;
-      const p = new Int32Array(size * 2);
-      p.set(heapPos);
-      heapPos = p;
-    }
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pr = heapRank[parent];
-      if (pr < rank || (pr === rank && heapPos[parent] < pos)) break;
-      heapRank[i] = pr;
-      heapPos[i] = heapPos[parent];
-      i = parent;
-    }
-    heapRank[i] = rank;
-    heapPos[i] = pos;
-  };
-  const pop = () => {
-    const last = --size;
-    const rank = heapRank[last];
-    const pos = heapPos[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= size) break;
-      if (c + 1 < size && (heapRank[c + 1] < heapRank[c] || (heapRank[c + 1] === heapRank[c] && heapPos[c + 1] < heapPos[c]))) c++;
-      if (heapRank[c] > rank || (heapRank[c] === rank && heapPos[c] > pos)) break;
-      heapRank[i] = heapRank[c];
-      heapPos[i] = heapPos[c];
-      i = c;
-    }
-    heapRank[i] = rank;
-    heapPos[i] = pos;
-  };
+/** Long pieces: the shared linked-list merges of longMerge.ts over byte ranges. */
+function mergeLong(table: BytesTable, bytes: Uint8Array, n: number, byteToId: Int32Array, syms: Int32Array, lens: Int32Array): number {
   const two = table.pairs();
-  const rankAt = (pos: number): number => {
-    const mid = next[pos];
-    if (mid >= n) return -1;
-    const end = next[mid];
-    return end - pos === 2 ? two[(bytes[pos] << 8) | bytes[pos + 1]] : table.get(bytes, pos, end);
-  };
-  for (let i = 0; i + 1 < n; i++) {
-    const r = two[(bytes[i] << 8) | bytes[i + 1]];
-    if (r >= 0) push(r, i);
-  }
-  while (size > 0) {
-    const rank = heapRank[0];
-    const pos = heapPos[0];
-    pop();
-    if (!alive[pos] || rankAt(pos) !== rank) continue; // stale
-    const mid = next[pos];
-    alive[mid] = 0;
-    next[pos] = next[mid];
-    prev[next[mid]] = pos;
-    const before = prev[pos];
-    if (before >= 0) {
-      const r = rankAt(before);
-      if (r >= 0) push(r, before);
-    }
-    const r = rankAt(pos);
-    if (r >= 0) push(r, pos);
-  }
-  let k = 0;
-  for (let s = 0; s < n; s = next[s]) {
-    const e = next[s];
-    syms[k] = e - s === 1 ? byteToId[bytes[s]] : table.get(bytes, s, e);
-    lens[k++] = e - s;
-  }
-  return k;
-}
-
-/** Very long pieces: the bucket queue of bucketMerge.ts over byte ranges. */
-function mergeHuge(table: BytesTable, bytes: Uint8Array, n: number, byteToId: Int32Array, syms: Int32Array, lens: Int32Array): number {
-  const two = table.pairs();
-  const next = bucketMerge(
+  const next = longMerge(
     n,
     (pos, next) => {
       const mid = next[pos];

@@ -1,8 +1,20 @@
-/** Pieces at least this long merge through the bucket queue below; shorter ones through a heap. */
-export const BUCKET_MERGE_MIN = 8192;
+/**
+ * Merging of long pieces (over 64 symbols), shared by the pair-table and the byte-table merges. Parts are identified
+ * by their first symbol and linked; `rankAt(pos, next)` gives the rank of merging the part at `pos` with the one
+ * after it (or -1), `onMerge(pos, mid)` is told before part `mid` joins part `pos`. Both return the `next` links:
+ * the final parts are 0, next[0], next[next[0]], … up to n.
+ */
+export type RankAt = (pos: number, next: Int32Array) => number;
+export type OnMerge = (pos: number, mid: number) => void;
+
+/** Pieces at least this long merge through the bucket queue; shorter ones through a heap. */
+const BUCKET_MERGE_MIN = 8192;
 /** Packed heap keys: rank · 2^24 + position, exact in a float64 for pieces under 16 Mi symbols. */
 const KEY_SHIFT = 16777216;
-export const KEY_LIMIT = KEY_SHIFT;
+
+export function longMerge(n: number, rankAt: RankAt, onMerge: OnMerge): Int32Array {
+  return n >= BUCKET_MERGE_MIN && n < KEY_SHIFT ? bucketMerge(n, rankAt, onMerge) : heapMerge(n, rankAt, onMerge);
+}
 
 /**
  * For very long pieces (a megabyte of one letter, a long base64 run): a bucket queue by rank instead of a heap.
@@ -10,19 +22,9 @@ export const KEY_LIMIT = KEY_SHIFT;
  * those almost always rank after T. So entries go to per-rank buckets, each bucket is sorted by position once when
  * its turn comes (leftmost first), and the rare pair that ranks before the bucket in progress goes to a small heap
  * that is always served first. Same order as the heap, hence the same result; no log factor per merge.
- *
- * Parts are identified by their first symbol; `rankAt(pos, next)` gives the rank of merging the part at `pos` with the
- * one after it (or -1), `onMerge(pos, mid)` is told before part `mid` joins part `pos`. Returns the `next` links:
- * the final parts are 0, next[0], next[next[0]], … up to n.
  */
-export function bucketMerge(n: number, rankAt0: (pos: number, next: Int32Array) => number, onMerge: (pos: number, mid: number) => void): Int32Array {
-  const next = new Int32Array(n + 1);
-  const prev = new Int32Array(n + 1);
-  const alive = new Uint8Array(n).fill(1);
-  for (let i = 0; i <= n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
-  }
+function bucketMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
+  const { next, prev, alive } = links(n);
   const rankAt = (pos: number) => rankAt0(pos, next);
   // Buckets in append order: positions arrive almost sorted (each merge adds its left neighbour and itself, at or
   // after the previous merge's), so a bucket is only sorted when it is not already.
@@ -105,6 +107,90 @@ export function bucketMerge(n: number, rankAt0: (pos: number, next: Int32Array) 
     while (early.size > 0) mergeKey(early.pop());
   }
   return next;
+}
+
+/**
+ * Heap over a linked list of parts, with lazy deletion of stale entries: O(n log n) for any piece. Ties go to the
+ * leftmost pair (the heap orders by rank, then position).
+ */
+function heapMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
+  const { next, prev, alive } = links(n);
+  const rankAt = (pos: number) => rankAt0(pos, next);
+  let heapRank = new Int32Array(Math.max(16, n));
+  let heapPos = new Int32Array(Math.max(16, n));
+  let size = 0;
+  const push = (rank: number, pos: number) => {
+    if (size === heapRank.length) {
+      const r = new Int32Array(size * 2);
+      r.set(heapRank);
+      heapRank = r;
+      const p = new Int32Array(size * 2);
+      p.set(heapPos);
+      heapPos = p;
+    }
+    let i = size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pr = heapRank[parent];
+      if (pr < rank || (pr === rank && heapPos[parent] < pos)) break;
+      heapRank[i] = pr;
+      heapPos[i] = heapPos[parent];
+      i = parent;
+    }
+    heapRank[i] = rank;
+    heapPos[i] = pos;
+  };
+  const pop = () => {
+    const last = --size;
+    const rank = heapRank[last];
+    const pos = heapPos[last];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= size) break;
+      if (c + 1 < size && (heapRank[c + 1] < heapRank[c] || (heapRank[c + 1] === heapRank[c] && heapPos[c + 1] < heapPos[c]))) c++;
+      if (heapRank[c] > rank || (heapRank[c] === rank && heapPos[c] > pos)) break;
+      heapRank[i] = heapRank[c];
+      heapPos[i] = heapPos[c];
+      i = c;
+    }
+    heapRank[i] = rank;
+    heapPos[i] = pos;
+  };
+  for (let i = 0; i + 1 < n; i++) {
+    const r = rankAt(i);
+    if (r >= 0) push(r, i);
+  }
+  while (size > 0) {
+    const rank = heapRank[0];
+    const pos = heapPos[0];
+    pop();
+    if (!alive[pos] || rankAt(pos) !== rank) continue; // stale
+    const mid = next[pos];
+    onMerge(pos, mid);
+    alive[mid] = 0;
+    next[pos] = next[mid];
+    prev[next[mid]] = pos;
+    const before = prev[pos];
+    if (before >= 0) {
+      const r = rankAt(before);
+      if (r >= 0) push(r, before);
+    }
+    const r = rankAt(pos);
+    if (r >= 0) push(r, pos);
+  }
+  return next;
+}
+
+function links(n: number): { next: Int32Array; prev: Int32Array; alive: Uint8Array } {
+  const next = new Int32Array(n + 1);
+  const prev = new Int32Array(n + 1);
+  const alive = new Uint8Array(n).fill(1);
+  for (let i = 0; i <= n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+  }
+  return { next, prev, alive };
 }
 
 /** A growable list of int32. */
