@@ -62,13 +62,14 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   encode(text: string, options?: EncodeOptions): Encoding {
-    const sink = new EncodingSink();
+    const sink = new EncodingSink((text.length >> 2) + 16);
     this.run(text, options, sink, Infinity);
     return { ids: sink.ids.toArray(), offsets: sink.offsets(), byteOffsets: sink.byteOffsets() };
   }
 
   encodeIds(text: string, options?: EncodeOptions): Uint32Array {
-    const ids = new IdBuffer();
+    // About 4 characters a token in code and prose; the buffer grows if the text is denser.
+    const ids = new IdBuffer((text.length >> 2) + 16);
     this.run(text, options, ids, Infinity);
     return ids.toArray();
   }

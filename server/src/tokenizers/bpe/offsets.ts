@@ -55,8 +55,13 @@ export class ByteCursor {
 
 /** Growable id output (filling a JS array with a million numbers costs more than the encoding itself). */
 export class IdBuffer {
-  data = new Uint32Array(1024);
+  data: Uint32Array;
   length = 0;
+
+  /** `expected`: a guess at the final count (growing a large buffer by doubling costs page faults and copies). */
+  constructor(expected = 1024) {
+    this.data = new Uint32Array(Math.max(16, expected));
+  }
 
   push(id: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -71,8 +76,9 @@ export class IdBuffer {
     this.length += n;
   }
 
+  /** The ids; a view when it fills most of the buffer, otherwise a compact copy. */
   toArray(): Uint32Array {
-    return this.data.slice(0, this.length);
+    return this.length * 2 >= this.data.length ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 
   private grow(min: number): void {
@@ -84,9 +90,15 @@ export class IdBuffer {
 
 /** Growable output of an encode: ids and both kinds of offsets. */
 export class EncodingSink {
-  ids = new IdBuffer();
-  private off = new Uint32Array(2048);
-  private bytes = new Uint32Array(2048);
+  ids: IdBuffer;
+  private off: Uint32Array;
+  private bytes: Uint32Array;
+
+  constructor(expected = 1024) {
+    this.ids = new IdBuffer(expected);
+    this.off = new Uint32Array(2 * this.ids.data.length);
+    this.bytes = new Uint32Array(2 * this.ids.data.length);
+  }
 
   push(id: number, start: number, end: number, byteStart: number, byteEnd: number): void {
     const i = 2 * this.ids.length;
