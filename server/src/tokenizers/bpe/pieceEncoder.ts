@@ -83,8 +83,8 @@ export class PieceEncoder {
       return false;
     }
     if (this.lookups >= 4096) {
-      // Fewer than 1 hit in 4 over the last window: the text is mostly unique pieces; stop caching for a while.
-      if (this.hits * 4 < this.lookups) this.cacheOffFor = 16384;
+      // Fewer than 1 hit in 2 over the last window: the text is mostly unique pieces; stop caching for a while.
+      if (this.hits * 2 < this.lookups) this.cacheOffFor = 16384;
       this.lookups = 0;
       this.hits = 0;
     }
