@@ -210,8 +210,9 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   /** The tables a precompiled vocabulary file stores (see formats/compiled.ts). */
-  tables(): { tokens: TokenStore; pairs: Int32Array | undefined; wholeTokens: Int32Array | undefined } {
-    return { tokens: this.vocab.tokens, pairs: this.vocab.pairs?.compacted().slots, wholeTokens: this.vocab.wholeTokens?.slots };
+  tables(): { tokens: TokenStore; pairs: Int32Array | undefined; wholeTokens: Int32Array | undefined; byteToId: Int32Array } {
+    const v = this.vocab;
+    return { tokens: v.tokens, pairs: v.pairs?.compacted().slots, wholeTokens: v.wholeTokens?.slots, byteToId: v.byteToId };
   }
 
   bytesOf(id: number): Uint8Array {

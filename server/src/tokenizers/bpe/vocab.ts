@@ -22,6 +22,8 @@ export interface Vocab {
 /** Tables a precompiled vocabulary file provides, so that loading does no per-token work. */
 export interface Precomputed {
   pairs?: Int32Array;
+  /** bytes mode: the single-byte token ids (saves a pass over the whole vocabulary at load). */
+  byteToId?: Int32Array;
   wholeTokens?: Int32Array;
 }
 
@@ -58,7 +60,8 @@ export function buildVocab(spec: BpeSpec, pre?: Precomputed): Vocab {
 
   const byteToId = new Int32Array(256).fill(-1);
   let charToId: Map<string, number> | null = null;
-  if (spec.symbols === 'bytes') {
+  if (spec.symbols === 'bytes' && pre?.byteToId) byteToId.set(pre.byteToId);
+  else if (spec.symbols === 'bytes') {
     for (let id = 0; id < tokens.size; id++) {
       const b = tokens.singleByte(id);
       if (b >= 0 && byteToId[b] === -1 && lookupable(id)) byteToId[b] = id;

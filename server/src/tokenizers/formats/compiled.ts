@@ -10,12 +10,13 @@ import { TIKTOKEN_ENCODINGS, tiktokenSpec } from './tiktoken';
  * Precompiled vocabulary tables, written at build time (`scripts/compileVocab.ts`) so that loading a tokenizer is one
  * file read and a few typed-array views: no rank-file parsing, no pair-table derivation, no per-token objects.
  *
- * Layout (little-endian, every section 4-byte aligned): "TKSV", u32 version, u32 header length, header JSON, then
+ * Layout (little-endian, every section 4-byte aligned): "TKSV", u32 version, u32 header length, header JSON (name,
+ * how to rebuild the spec, the single-byte ids), then
  * sections, each `u32 byteLength` + bytes: token offsets (u32), token bytes, pair slots (i32), whole-token slots (i32,
  * possibly empty).
  */
 const MAGIC = 0x5653_4b54; // "TKSV"
-const VERSION = 2;
+const VERSION = 3;
 
 /** How to rebuild the non-table parts of the spec at load time. */
 export type CompiledSource =
@@ -32,8 +33,8 @@ export type CompiledSource =
 const pad4 = (n: number) => (4 - (n % 4)) % 4;
 
 export function writeCompiled(path: string, name: string, source: CompiledSource, tokenizer: BpeTokenizer): void {
-  const header = Buffer.from(JSON.stringify({ name, source }), 'utf8');
-  const { tokens, pairs, wholeTokens } = tokenizer.tables();
+  const { tokens, pairs, wholeTokens, byteToId } = tokenizer.tables();
+  const header = Buffer.from(JSON.stringify({ name, source, byteToId: Array.from(byteToId) }), 'utf8');
   const sections = [tokens.offsets, tokens.blob, pairs ?? new Int32Array(0), wholeTokens ?? new Int32Array(0)].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   const parts: Buffer[] = [];
   const head = Buffer.alloc(12);
@@ -58,7 +59,8 @@ export function loadCompiled(path: string): Tokenizer {
     throw new Error(`${path}: not a tokscope vocabulary table of version ${VERSION} (rebuild with npm run build)`);
   }
   const headerLen = view.getUint32(8, true);
-  const { name, source } = JSON.parse(buf.toString('utf8', 12, 12 + headerLen)) as { name: string; source: CompiledSource };
+  const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLen)) as { name: string; source: CompiledSource; byteToId: number[] };
+  const { name, source } = header;
   let o = 12 + headerLen + pad4(12 + headerLen);
   const section = (): { at: number; len: number } => {
     const len = view.getUint32(o, true);
@@ -72,7 +74,11 @@ export function loadCompiled(path: string): Tokenizer {
   const whole = section();
   const ab = buf.buffer;
   const tokens = new TokenStore(new Uint8Array(ab, blob.at, blob.len), new Uint32Array(ab, offs.at, offs.len / 4));
-  const precomputed = { pairs: pairs.len ? new Int32Array(ab, pairs.at, pairs.len / 4) : undefined, wholeTokens: whole.len ? new Int32Array(ab, whole.at, whole.len / 4) : undefined };
+  const precomputed = {
+    byteToId: Int32Array.from(header.byteToId),
+    pairs: pairs.len ? new Int32Array(ab, pairs.at, pairs.len / 4) : undefined,
+    wholeTokens: whole.len ? new Int32Array(ab, whole.at, whole.len / 4) : undefined,
+  };
 
   let spec: BpeSpec;
   if (source.format === 'tiktoken') {
