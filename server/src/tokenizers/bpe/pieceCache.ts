@@ -65,6 +65,10 @@ export class PieceCache {
 
   set(text: string, start: number, end: number, h: number, ids: Int32Array, lens: Int32Array, n: number): void {
     const len = end - start;
+    // Pools grow (to 4× their first size) before anything is dropped: long identifiers fill the key pool before the
+    // table is full, and dropping a working set that would have fitted makes every pass over a file miss again.
+    if (this.keyTop + len > this.keys.length && this.keys.length < this.capacity * 32) this.keys = grown(this.keys, this.keys.length * 2);
+    if (this.valTop + 2 * n > this.vals.length && this.vals.length < this.capacity * 32) this.vals = grown(this.vals, this.vals.length * 2);
     if (this.size >= this.capacity || this.keyTop + len > this.keys.length || this.valTop + 2 * n > this.vals.length) this.clear();
     if (len > this.keys.length || 2 * n > this.vals.length) return;
     let i = h & this.mask;
@@ -91,4 +95,10 @@ export class PieceCache {
     this.keyTop = 0;
     this.valTop = 0;
   }
+}
+
+function grown<T extends Uint16Array | Int32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }

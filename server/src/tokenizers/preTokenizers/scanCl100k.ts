@@ -55,6 +55,16 @@ function punctEnd(text: string, i: number, to: number): number {
   return i;
 }
 
+/** 1 for ASCII code units in `[^\r\n\p{L}\p{N}]`, the optional leading character of a word. */
+const ASCII_LEAD: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const cls = classAt(String.fromCharCode(c), 0, 1) & 15;
+    t[c] = cls === C_SPACE || cls === C_OTHER ? 1 : 0;
+  }
+  return t;
+})();
+
 /** 1 for ASCII code units in `[^\s\p{L}\p{N}]`. */
 const ASCII_P: Uint8Array = (() => {
   const t = new Uint8Array(128);
@@ -74,6 +84,21 @@ export function splitCl100k(text: string, from: number, to: number, emit: (start
 export function splitCl100kStyle(text: string, from: number, to: number, emit: (start: number, end: number) => void, maxDigits: number): void {
   let p = from;
   while (p < to) {
+    // Fast path for the commonest piece, C2 in ASCII: an optional leading character other than a quote (which may
+    // start C1 instead) and a run of ASCII letters that ends before an ASCII character (a non-ASCII one could be a
+    // letter continuing the run). Anything else takes the general path below, which alone decides correctness.
+    let i = p;
+    let c = text.charCodeAt(i);
+    if (c < 128 && c !== 0x27 && ASCII_LEAD[c] === 1) c = ++i < to ? text.charCodeAt(i) : 0;
+    if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) {
+      do c = ++i < to ? text.charCodeAt(i) : 0;
+      while ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+      if (c < 128) {
+        emit(p, i);
+        p = i;
+        continue;
+      }
+    }
     const k = classAt(text, p, to);
     const cls = k & 15;
     const len = k >> 4;
