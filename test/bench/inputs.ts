@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, sharedDataDir } from '../../server/src/tokenizers/paths';
 import { MB, utf8Bytes } from './measure';
+import { rng } from '../unit/support';
 
 export interface BenchInput {
   key: string;
@@ -117,23 +118,12 @@ export function legalInput(): BenchInput | undefined {
   return { key: 'legal', source: `../shared/data/legal/*.txt (${files.length} files)`, text, bytes: utf8Bytes(text) };
 }
 
-/** Mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** One 5 MB line of base64 of seeded random bytes: every piece is new, the worst case for merge caches. */
 export function base64Input(): BenchInput {
   const next = rng(20240501);
   const raw = Buffer.alloc((SIZE / 4) * 3);
-  for (let i = 0; i < raw.length; i += 4) raw.writeUInt32LE(next(), i);
+  for (let i = 0; i < raw.length; i += 4) raw.writeUInt32LE(Math.floor(next() * 2 ** 32), i);
   const text = raw.toString('base64').slice(0, SIZE);
   return { key: 'base64', source: 'one line of base64 of seeded random bytes', text, bytes: text.length, peerCapBytes: 512 * 1024 };
 }
