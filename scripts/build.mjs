@@ -1,4 +1,4 @@
-// Builds everything with esbuild: the CLI bundle, the precompiled vocabulary tables, and the tests.
+// Builds everything with esbuild: the CLI and language server bundles, the precompiled vocabulary tables, and the tests.
 // `node scripts/build.mjs [--production]`. Type checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
@@ -37,6 +37,14 @@ await Promise.all([
     minifyWhitespace: true,
     minifySyntax: true,
   }),
+  // The language server: a tiny entry that starts it, so that server.ts stays importable (the CLI's `lsp` command).
+  esbuild.build({
+    ...common,
+    stdin: { contents: "import { startServer } from './server/src/server';\nstartServer();\n", resolveDir: '.', loader: 'ts', sourcefile: 'serverMain.ts' },
+    outfile: 'dist/server.js',
+  }),
+  // The VS Code client: `vscode` is provided by the extension host.
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({
     ...common,
     entryPoints: testEntries('test').filter((p) => !p.includes('fixtures')),

@@ -1,5 +1,5 @@
 /**
- * The `tokscope` command line: `tokenizers`, `count`, `encode` (see README and ../shared/docs/architecture.md).
+ * The `tokscope` command line: `tokenizers`, `count`, `encode`, `lsp` (see README and ../shared/docs/architecture.md).
  * Exit codes: 0 success, 2 bad usage (one line on stderr), 1 anything else.
  */
 import { UsageError, parseArgs } from './args';
@@ -15,6 +15,7 @@ commands:
                                                count tokens of files or stdin
   encode -t NAME [--json] [--byte-offsets] [--allow-special] [FILE|-]
                                                token ids and offsets
+  lsp --stdio | --node-ipc                     run the language server (what the VS Code extension starts)
 
 tokenizer names: o200k_base, cl100k_base, p50k_base, r50k_base, llama3, qwen3, the KL3M presets
 (kl3m-001-32k, kl3m-003-64k, …; folder from --kl3m-dir or TOKSCOPE_KL3M_DIR), hf:PATH, gguf:PATH`;
@@ -32,6 +33,14 @@ async function main(argv: string[]): Promise<number> {
       return runCount(parseArgs(rest, { flags: ['json', 'with-bos', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
     case 'encode':
       return runEncode(parseArgs(rest, { flags: ['json', 'byte-offsets', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
+    case 'lsp': {
+      if (!rest.includes('--stdio') && !rest.includes('--node-ipc')) throw new UsageError('lsp needs --stdio or --node-ipc');
+      // Loaded on demand: the other commands should not pay for parsing the LSP libraries' setup.
+      const { startServer } = await import('../server');
+      startServer();
+      // The connection keeps the process alive and exits it when the input closes.
+      return new Promise<number>(() => undefined);
+    }
     default:
       throw new UsageError(`unknown command "${command}" (try: tokscope --help)`);
   }

@@ -1,0 +1,119 @@
+/**
+ * Hover: the token(s) under the cursor in the active tokenizer, and the counts of the word, the line and the document
+ * in every enabled tokenizer.
+ */
+import type { CancellationToken, Hover, HoverParams } from 'vscode-languageserver';
+import type { Document } from '../documents';
+import type { Settings } from '../settings';
+import type { Tokenizer } from '../tokenizers/types';
+import { awaitOrCancel, isExact, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
+import { tokensIn } from './spans';
+
+export async function hover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+  const doc = ctx.documents.get(params?.textDocument?.uri);
+  if (!doc) return null;
+  const settings = await ctx.settings.get(doc.uri);
+  throwIfCancelled(token);
+  const offset = doc.offsetAt(params.position);
+  const parts: string[] = [];
+  let range: Hover['range'];
+  if (!spansUnavailable(doc, settings)) {
+    const active = tokenizerFor(ctx, settings.activeTokenizer, settings);
+    const under = tokenUnder(doc, active, offset);
+    if (under) {
+      parts.push(under.markdown);
+      range = { start: doc.positionAt(under.start), end: doc.positionAt(under.end) };
+    }
+  }
+  throwIfCancelled(token);
+  parts.push(await countsTable(ctx, doc, settings, offset, token));
+  return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range };
+}
+
+/** The tokens at `offset` (or, at the end of a token, the one just before it), described in markdown. */
+function tokenUnder(doc: Document, tok: Tokenizer, offset: number) {
+  let found = tokensIn(doc, tok, offset, offset);
+  let where = 'inside';
+  if (found.ids.length === 0 && offset > 0) {
+    found = tokensIn(doc, tok, offset - 1, offset - 1);
+    where = 'just after';
+  }
+  if (found.ids.length === 0) return undefined;
+  if (where === 'inside' && found.starts[0] === offset) where = 'at the start of';
+  // Counting the text before the restart point is exact: the full encoding splits there.
+  const index = (found.base > 0 ? tok.count(doc.text.slice(0, found.base)) : 0) + found.firstLocal;
+  const lines = [`**${tok.name}** — cursor ${where} token #${index}`];
+  for (let i = 0; i < found.ids.length; i++) {
+    const piece = doc.text.slice(found.starts[i], found.ends[i]);
+    const shown = piece ? codeSpan(escapePiece(piece)) : '(rest of the character above)';
+    lines.push(`- #${index + i} id ${found.ids[i]}: ${shown} bytes \`${hex(tok.bytesOf(found.ids[i]))}\``);
+  }
+  return { markdown: lines.join('\n'), start: found.starts[0], end: found.ends[found.ends.length - 1] };
+}
+
+async function countsTable(ctx: ServerContext, doc: Document, settings: Settings, offset: number, token: CancellationToken): Promise<string> {
+  const pos = doc.positionAt(offset);
+  const lineText = doc.text.slice(doc.lines.lineStart(pos.line), doc.lines.lineContentEnd(doc.text, pos.line));
+  const word = wordAt(lineText, pos.character);
+  const rows = ['| tokenizer | word | line | document | |', '| --- | ---: | ---: | ---: | --- |'];
+  for (const name of settings.tokenizers) {
+    throwIfCancelled(token);
+    let tok: Tokenizer;
+    try {
+      tok = tokenizerFor(ctx, name, settings);
+    } catch (e) {
+      rows.push(`| ${name} | | | | unavailable |`);
+      continue;
+    }
+    const state = doc.tokens(tok);
+    let count = state.readyCount;
+    if (count === undefined && spansUnavailable(doc, settings)) {
+      // A large document still being counted is not waited for (the hover would stall), but the count is started.
+      void state.count().catch(() => undefined);
+    } else if (count === undefined) {
+      count = await awaitOrCancel(state.count(), token);
+    }
+    const docCount = count === undefined ? 'counting…' : String(count);
+    rows.push(`| ${name} | ${word ? tok.count(word) : 0} | ${tok.count(lineText)} | ${docCount} | ${isExact(name) ? 'exact' : 'estimate'} |`);
+  }
+  return (word ? `word ${codeSpan(word)}\n\n` : '') + rows.join('\n');
+}
+
+/** The run of letters, digits and underscores around a UTF-16 column. */
+function wordAt(line: string, column: number): string {
+  const isWord = (i: number) => i >= 0 && i < line.length && /[\p{L}\p{N}_]/u.test(line.slice(i, i + 1));
+  let a = column;
+  let b = column;
+  if (!isWord(a) && isWord(a - 1)) a = b = column - 1;
+  if (!isWord(a)) return '';
+  while (isWord(a - 1)) a--;
+  while (isWord(b)) b++;
+  return line.slice(a, b);
+}
+
+/** Makes white space and control characters visible: ␠ for a space, \n, \t, \r, \u{…} for the rest. */
+export function escapePiece(piece: string): string {
+  let out = '';
+  for (const ch of piece) {
+    const c = ch.codePointAt(0)!;
+    if (ch === ' ') out += '␠';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (c < 32 || c === 127 || (c >= 0x80 && c < 0xa0)) out += `\\u{${c.toString(16)}}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** A markdown code span that survives backticks inside. */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}

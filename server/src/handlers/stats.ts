@@ -1,0 +1,90 @@
+/** `tokscope/documentStats` and `tokscope/listTokenizers`. */
+import type { CancellationToken } from 'vscode-languageserver';
+import type { DocumentStatsParams, DocumentStatsResult, TokenizerDescription, TokenizerStats } from '../protocol';
+import { registryOptions } from '../settings';
+import { getTokenizer, listTokenizers as registryList } from '../tokenizers/registry';
+import type { Tokenizer } from '../tokenizers/types';
+import { awaitOrCancel, bosNote, isExact, offsetsOf, openDocument, type ServerContext, throwIfCancelled, tokenizerFor } from './common';
+
+export async function documentStats(ctx: ServerContext, params: DocumentStatsParams, token: CancellationToken): Promise<DocumentStatsResult> {
+  const doc = openDocument(ctx, params?.textDocument?.uri);
+  const settings = await ctx.settings.get(doc.uri);
+  const names = Array.isArray(params.tokenizers) && params.tokenizers.length ? params.tokenizers : settings.tokenizers;
+  const loaded: Array<{ name: string; tok?: Tokenizer; error?: string }> = names.map((name) => {
+    try {
+      return { name: String(name), tok: tokenizerFor(ctx, name, settings) };
+    } catch (e) {
+      return { name: String(name), error: (e as Error).message };
+    }
+  });
+  // Counting a large document yields to other messages, edits included: wait until every count is ready at once,
+  // then read counts and text together so that they describe the same version.
+  for (;;) {
+    for (const { tok } of loaded) if (tok) await awaitOrCancel(doc.tokens(tok).count(), token);
+    throwIfCancelled(token);
+    if (loaded.every(({ tok }) => !tok || doc.tokens(tok).readyCount !== undefined)) break;
+  }
+  const text = doc.text;
+  const docSize = textSize(text);
+  const selectionText = params.range ? text.slice(...offsetsOf(doc, params.range)) : undefined;
+  const selectionSize = selectionText === undefined ? undefined : textSize(selectionText);
+  const result: DocumentStatsResult = { version: doc.version, contextWindow: settings.contextWindow, document: [] };
+  if (selectionText !== undefined) result.selection = [];
+  for (const { name, tok, error } of loaded) {
+    if (!tok) {
+      const failed = { tokenizer: name, count: 0, characters: 0, bytes: 0, tokensPerCharacter: 0, exact: false, error };
+      result.document.push(failed);
+      result.selection?.push(failed);
+      continue;
+    }
+    result.document.push(stats(tok, doc.tokens(tok).readyCount!, docSize));
+    if (selectionText !== undefined && selectionSize) result.selection!.push(stats(tok, tok.count(selectionText), selectionSize));
+  }
+  return result;
+}
+
+function stats(tok: Tokenizer, count: number, size: { characters: number; bytes: number }): TokenizerStats {
+  const out: TokenizerStats = {
+    tokenizer: tok.name,
+    count,
+    characters: size.characters,
+    bytes: size.bytes,
+    tokensPerCharacter: size.characters ? count / size.characters : 0,
+    exact: isExact(tok.name),
+  };
+  const note = bosNote(tok);
+  if (note) out.bosNote = note;
+  return out;
+}
+
+function textSize(text: string): { characters: number; bytes: number } {
+  let surrogates = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) surrogates++;
+  }
+  return { characters: text.length - surrogates, bytes: Buffer.byteLength(text, 'utf8') };
+}
+
+export async function listTokenizers(ctx: ServerContext, token: CancellationToken): Promise<TokenizerDescription[]> {
+  const settings = await ctx.settings.get(undefined);
+  const options = registryOptions(settings);
+  const out: TokenizerDescription[] = [];
+  for (const info of registryList(options)) {
+    throwIfCancelled(token);
+    const row: TokenizerDescription = { name: info.name, kind: info.kind, vocabSize: null, available: info.available, exact: info.exact, source: info.source };
+    if (info.note) row.note = info.note;
+    if (info.available) {
+      try {
+        row.vocabSize = getTokenizer(info.name, options).vocabSize;
+      } catch (e) {
+        row.available = false;
+        row.note = (e as Error).message;
+      }
+      // Loading a vocabulary takes a while; let a cancellation through between them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    out.push(row);
+  }
+  return out;
+}

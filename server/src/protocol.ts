@@ -1,0 +1,157 @@
+/**
+ * The custom messages between the tokscope client and language server. Imports nothing but the protocol package so
+ * that the client can import this file by relative path.
+ *
+ * Positions and ranges are LSP ones: zero-based lines and UTF-16 characters. Every result carries the document
+ * `version` it was computed from, so the client can drop answers that arrive after a newer edit.
+ */
+import { Range, RequestType, RequestType0, TextDocumentIdentifier } from 'vscode-languageserver-protocol';
+
+/** Present instead of data when a document is too large (`tokscope.maxFileSize`) or looks binary: counts only. */
+export type Unavailable = 'tooLarge' | 'binary';
+
+export interface TokenSpansParams {
+  textDocument: TextDocumentIdentifier;
+  range: Range;
+  /** Default: `tokscope.activeTokenizer`. */
+  tokenizer?: string;
+}
+
+/**
+ * The tokens overlapping `range`, in document order, exactly as the full encoding of the document has them.
+ * `positions` holds four numbers per token — startLine, startCharacter, endLine, endCharacter — which map straight
+ * onto a decoration range without a round trip through offsets. A token may span lines (e.g. "\n\n"). A character
+ * split across several tokens belongs to the first; the others have an empty range at the character's end.
+ */
+export interface TokenSpansResult {
+  tokenizer: string;
+  version: number;
+  positions: number[];
+  ids: number[];
+  /** Set (and the arrays empty) when the document gets no spans. */
+  unavailable?: Unavailable;
+}
+
+/** Sent by the client for the visible range, to draw token boundaries. */
+export namespace TokenSpansRequest {
+  export const method = 'tokscope/tokenSpans';
+  export const type = new RequestType<TokenSpansParams, TokenSpansResult, void>(method);
+}
+
+export interface LineCountsParams {
+  textDocument: TextDocumentIdentifier;
+  startLine: number;
+  /** Inclusive. */
+  endLine: number;
+  tokenizer?: string;
+}
+
+/**
+ * `counts[i]` is the number of tokens whose start lies on line `startLine + i`. A token that crosses a line break
+ * counts on the line it starts on, so the counts of all lines add up to the document's count.
+ */
+export interface LineCountsResult {
+  tokenizer: string;
+  version: number;
+  startLine: number;
+  counts: number[];
+  unavailable?: Unavailable;
+}
+
+/** Sent by the client for the visible lines (gutter and end-of-line counts). */
+export namespace LineCountsRequest {
+  export const method = 'tokscope/lineCounts';
+  export const type = new RequestType<LineCountsParams, LineCountsResult, void>(method);
+}
+
+export interface DocumentStatsParams {
+  textDocument: TextDocumentIdentifier;
+  /** Default: `tokscope.tokenizers`. */
+  tokenizers?: string[];
+  /** The selection, when there is one: its text is counted on its own as well. */
+  range?: Range;
+}
+
+/** Counts of one text in one tokenizer. */
+export interface TokenizerStats {
+  tokenizer: string;
+  /** Tokens, without any BOS token. */
+  count: number;
+  /** Unicode code points (not UTF-16 units). */
+  characters: number;
+  /** UTF-8 bytes. */
+  bytes: number;
+  /** `count / characters` (0 for empty text). */
+  tokensPerCharacter: number;
+  /** True when this is the model's own tokenizer, not an estimate. */
+  exact: boolean;
+  /** Set when the model prepends a BOS token that `count` leaves out. */
+  bosNote?: string;
+  /** Set (and the numbers 0) when the tokenizer could not be loaded. */
+  error?: string;
+}
+
+export interface DocumentStatsResult {
+  version: number;
+  contextWindow: number;
+  document: TokenizerStats[];
+  /** Present when `range` was given. */
+  selection?: TokenizerStats[];
+}
+
+/** Sent by the client for the status bar and the stats view. Large documents are counted in the background first. */
+export namespace DocumentStatsRequest {
+  export const method = 'tokscope/documentStats';
+  export const type = new RequestType<DocumentStatsParams, DocumentStatsResult, void>(method);
+}
+
+/** One tokenizer the server knows. */
+export interface TokenizerDescription {
+  name: string;
+  kind: string;
+  /** Null when unavailable or not loadable. */
+  vocabSize: number | null;
+  available: boolean;
+  exact: boolean;
+  /** Where the vocabulary comes from (package, file or folder). */
+  source: string;
+  note?: string;
+}
+
+/** Sent by the client to fill the tokenizer pickers; honours `tokscope.kl3mDir` only in a trusted workspace. */
+export namespace ListTokenizersRequest {
+  export const method = 'tokscope/listTokenizers';
+  export const type = new RequestType0<TokenizerDescription[], void>(method);
+}
+
+export interface CompareParams {
+  textDocument: TextDocumentIdentifier;
+  /** Default: the whole document. */
+  range?: Range;
+  tokenizers: string[];
+}
+
+export interface CompareEntry {
+  tokenizer: string;
+  count: number;
+  exact: boolean;
+  /** The token ids and each token's text (empty for the later tokens of a split character); absent over the cap. */
+  ids?: number[];
+  pieces?: string[];
+  error?: string;
+}
+
+export interface CompareResult {
+  version: number;
+  /** UTF-16 length of the compared text. */
+  length: number;
+  /** True when the text is over the cap for pieces (counts are still given). */
+  piecesOmitted: boolean;
+  entries: CompareEntry[];
+}
+
+/** Sent by the client's compare panel. */
+export namespace CompareRequest {
+  export const method = 'tokscope/compare';
+  export const type = new RequestType<CompareParams, CompareResult, void>(method);
+}

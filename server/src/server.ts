@@ -1,0 +1,56 @@
+/**
+ * The tokscope language server: capabilities and handler registration only. Runs over stdio (`--stdio`) or IPC
+ * (`--node-ipc`), as `dist/server.js` or `tokscope lsp --stdio`; it exits when its input closes.
+ */
+import { createConnection, type InitializeParams, type InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { DocumentStore } from './documents';
+import { guard, type ServerContext } from './handlers/common';
+import { compare } from './handlers/compare';
+import { hover } from './handlers/hover';
+import { inlayHints } from './handlers/inlayHints';
+import { lineCounts, tokenSpans } from './handlers/spans';
+import { documentStats, listTokenizers } from './handlers/stats';
+import { CompareRequest, DocumentStatsRequest, LineCountsRequest, ListTokenizersRequest, TokenSpansRequest } from './protocol';
+import { SettingsCache } from './settings';
+
+export function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new DocumentStore();
+  // Replaced in onInitialize, once the client has said what it supports and whether the workspace is trusted.
+  const ctx: ServerContext = { connection, documents, settings: new SettingsCache(connection, false, false), trusted: false };
+  let canRefreshHints = false;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const options = (params.initializationOptions ?? {}) as { trusted?: unknown };
+    ctx.trusted = options.trusted === true;
+    ctx.settings = new SettingsCache(connection, params.capabilities.workspace?.configuration === true, ctx.trusted);
+    canRefreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'tokscope' },
+    };
+  });
+
+  connection.onDidOpenTextDocument((p) => documents.open(p));
+  connection.onDidChangeTextDocument((p) => documents.change(p));
+  connection.onDidCloseTextDocument((p) => documents.close(p.textDocument.uri));
+  connection.onDidChangeConfiguration((p) => {
+    ctx.settings.clear(p.settings);
+    if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  connection.onHover(guard(ctx, 'hover', (p, t) => hover(ctx, p, t)));
+  connection.languages.inlayHint.on(guard(ctx, 'inlayHint', (p, t) => inlayHints(ctx, p, t)));
+  connection.onRequest(TokenSpansRequest.type, guard(ctx, TokenSpansRequest.method, (p, t) => tokenSpans(ctx, p, t)));
+  connection.onRequest(LineCountsRequest.type, guard(ctx, LineCountsRequest.method, (p, t) => lineCounts(ctx, p, t)));
+  connection.onRequest(DocumentStatsRequest.type, guard(ctx, DocumentStatsRequest.method, (p, t) => documentStats(ctx, p, t)));
+  const list = guard(ctx, ListTokenizersRequest.method, (_: void, t) => listTokenizers(ctx, t));
+  connection.onRequest(ListTokenizersRequest.type, (t) => list(undefined, t));
+  connection.onRequest(CompareRequest.type, guard(ctx, CompareRequest.method, (p, t) => compare(ctx, p, t)));
+
+  connection.listen();
+}
