@@ -47,10 +47,10 @@ export function ensureCodeServer(log = (s) => process.stderr.write(s + '\n')) {
 }
 
 /**
- * Starts code-server with the extension folder `extensionDir` installed for development and `workspace` open, in a
- * fresh temporary home. Resolves with its URL and a `stop()` that ends its whole process group.
+ * Starts code-server with `workspace` open, in a fresh temporary home (the extension under test is loaded through the
+ * workbench URL, see test/e2e/runner.mjs). Resolves with its URL and a `stop()` that ends its whole process group.
  */
-export function startCodeServer({ workspace, extensionsDir, port = 0 } = {}) {
+export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = true } = {}) {
   const entry = ensureCodeServer();
   const home = mkdtempSync(join(tmpdir(), 'tokscope-home-'));
   const data = join(home, 'data');
@@ -66,6 +66,8 @@ export function startCodeServer({ workspace, extensionsDir, port = 0 } = {}) {
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
+    // A trusted run skips the trust prompt; an untrusted one is how the workspace-trust behaviour is tested.
+    ...(trusted ? ['--disable-workspace-trust'] : []),
     '--config', join(home, 'config.yaml'),
     '--user-data-dir', data,
     '--extensions-dir', extensionsDir ?? join(home, 'exts'),

@@ -13,6 +13,11 @@ const TIMEOUT_MS = 180_000;
 
 async function main() {
   if (!existsSync(join(root, 'dist', 'client.js')) || !existsSync(`${suite}.js`)) throw new Error('build first: npm run build');
+  if (!existsSync('/usr/bin/chromium') && !process.env.CI) {
+    // A developer machine without the Debian packages: say what is missing instead of failing the whole suite.
+    console.log('e2e: skipped — /usr/bin/chromium is missing (apt-get install chromium ripgrep libkrb5-dev g++ make); CI installs them');
+    return 0;
+  }
   const cs = await startCodeServer({ workspace: join(root, 'samples') });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
