@@ -57,7 +57,14 @@ export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = 
   mkdirSync(join(data, 'User'), { recursive: true });
   writeFileSync(
     join(data, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'update.mode': 'none' }),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      // The samples sit inside this repository; the prompt to open it would cover the editor.
+      'git.openRepositoryInParentFolders': 'never',
+    }),
   );
   writeFileSync(join(home, 'config.yaml'), 'auth: none\n');
   const args = [

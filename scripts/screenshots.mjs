@@ -1,0 +1,57 @@
+// `npm run screenshots`: PNGs of the real run for the README (docs/screenshots/): the status bar and line counts,
+// token boundaries, the heat map, and a hover. code-server + headless Chromium, as in the integration tests.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startCodeServer } from './codeServer.mjs';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const samples = join(root, 'samples');
+const out = join(root, 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+
+const cs = await startCodeServer({ workspace: samples });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const host = new URL(cs.url).host;
+  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${host}${root}`], ['skipWelcome', 'true']]);
+  await page.goto(`${cs.url}/?folder=${encodeURIComponent(samples)}&payload=${encodeURIComponent(payload)}`);
+  await page.waitForSelector('.explorer-folders-view', { timeout: 60000 });
+  const open = async (name) => {
+    await page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`).first().click();
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30000 });
+  };
+  const command = async (title) => {
+    await page.keyboard.press('F1');
+    await page.keyboard.type(`>${title}`);
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Enter');
+  };
+  const statusReady = () => page.waitForFunction(() => /\d \/ 128k/.test(document.querySelector('#tokscope\\.count')?.textContent ?? document.body.innerText), null, { timeout: 60000 });
+  await open('budget.ts');
+  await statusReady();
+  await page.waitForTimeout(1500); // let the debounced overlays land before the picture
+  await page.screenshot({ path: join(out, 'counts.png') });
+  await command('tokscope: Toggle Token Boundaries');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(out, 'boundaries.png') });
+  await command('tokscope: Toggle Token Heat Map');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(out, 'heat.png') });
+  await command('tokscope: Toggle Token Heat Map'); // back to counts
+  await open('services-agreement-excerpt.txt');
+  await page.waitForTimeout(1500);
+  const word = page.locator('.view-line span', { hasText: 'indemnification' }).first();
+  await word.hover();
+  await page.waitForSelector('.monaco-hover:not(.hidden) .monaco-hover-content', { timeout: 20000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(out, 'hover.png') });
+  console.log(`screenshots in ${out}`);
+} finally {
+  await browser.close();
+  cs.stop();
+}
