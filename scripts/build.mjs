@@ -45,6 +45,8 @@ await Promise.all([
   }),
   // The VS Code client: `vscode` is provided by the extension host.
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  // The compare panel's webview script runs in the browser sandbox.
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['media/compare.ts'], outfile: 'dist/webview.js' }),
   esbuild.build({
     ...common,
     entryPoints: testEntries('test').filter((p) => !p.includes('fixtures')),

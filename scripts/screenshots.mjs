@@ -50,6 +50,12 @@ try {
   await page.waitForSelector('.monaco-hover:not(.hidden) .monaco-hover-content', { timeout: 20000 });
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(out, 'hover.png') });
+  await page.mouse.move(10, 700);
+  await open('quarterly-note.md');
+  await page.keyboard.press('Escape');
+  await command('tokscope: Compare Tokenizers');
+  await page.waitForTimeout(3000); // the webview renders inside its own frames
+  await page.screenshot({ path: join(out, 'compare.png') });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

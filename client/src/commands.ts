@@ -2,9 +2,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ListTokenizersRequest, TokenSpansRequest } from '../../server/src/protocol';
 import { config, type OverlayMode } from './config';
+import type { ComparePanel } from './features/comparePanel';
 import { log, showError } from './log';
 
-type Command = (client: LanguageClient) => Promise<void>;
+type Command = (client: LanguageClient, features: Features) => Promise<void>;
+
+/** What commands can reach besides the server. */
+export interface Features {
+  compare: ComparePanel | undefined;
+}
 
 /** Every command of the palette (category tokscope), registered as `tokscope.<name>`. */
 export const COMMANDS: Record<string, Command> = {
@@ -54,20 +60,23 @@ export const COMMANDS: Record<string, Command> = {
   async openLog() {
     log.show();
   },
+  async compare(_client, features) {
+    await features.compare?.show();
+  },
 };
 
 async function toggleMode(mode: OverlayMode): Promise<void> {
   await config.set('overlays.mode', config.overlayMode() === mode ? 'counts' : mode);
 }
 
-export function registerCommands(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+export function registerCommands(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, features: Features): void {
   for (const [name, run] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(`tokscope.${name}`, async () => {
         const c = client();
         if (!c || !c.isRunning()) return showError('the language server is not running');
         try {
-          await run(c);
+          await run(c, features);
         } catch (e) {
           await showError(`${name} failed: ${(e as Error).message}`);
         }

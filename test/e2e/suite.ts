@@ -20,7 +20,7 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 const tests: Array<[string, () => Promise<void>]> = [];
 const test = (name: string, fn: () => Promise<void>) => tests.push([name, fn]);
 
-let api: { statusBar: () => string };
+let api: { statusBar: () => string; compareRendered: () => number };
 let samples: string;
 
 test('the extension activates and starts its language server', async () => {
@@ -47,6 +47,12 @@ test('hover describes the token under the cursor', async () => {
   const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
   assert.match(text, /o200k_base/);
   assert.match(text, /\bid\b|token/i);
+});
+
+test('the compare panel renders a row per enabled tokenizer (webview message round trip)', async () => {
+  await vscode.commands.executeCommand('tokscope.compare');
+  const rows = await until('the compare panel to render', () => api.compareRendered() || undefined);
+  assert.equal(rows, 3, 'o200k_base, cl100k_base and llama3 by default');
 });
 
 test('the overlay commands run', async () => {
