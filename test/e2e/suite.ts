@@ -18,7 +18,23 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 const tests: Array<[string, () => Promise<void>]> = [];
+const untrustedTests: Array<[string, () => Promise<void>]> = [];
 const test = (name: string, fn: () => Promise<void>) => tests.push([name, fn]);
+/** Runs instead of the others when the runner opens a workspace it did not trust (test/e2e/runner.mjs). */
+const untrustedTest = (name: string, fn: () => Promise<void>) => untrustedTests.push([name, fn]);
+
+untrustedTest('untrusted: workspace settings cannot point tokscope at files; counting still works', async () => {
+  assert.equal(vscode.workspace.isTrusted, false);
+  const ext = vscode.extensions.getExtension('tokscope.tokscope')!;
+  const untrustedApi: { statusBar: () => string } = await ext.activate();
+  const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  // The folder's .vscode/settings.json names hf:/… as the active tokenizer and a kl3mDir: both must be ignored.
+  const doc = await vscode.workspace.openTextDocument(path.join(folder, 'budget.ts'));
+  await vscode.window.showTextDocument(doc);
+  const text = await until('a status bar count', () => untrustedApi.statusBar());
+  assert.match(text, /\d[\d,]* \/ 128k o200k_base/);
+  assert.doesNotMatch(text, /hf:/);
+});
 
 let api: { statusBar: () => string; compareRendered: () => number };
 let samples: string;
@@ -63,7 +79,8 @@ test('the overlay commands run', async () => {
 
 export async function run(): Promise<void> {
   const failures: string[] = [];
-  for (const [name, fn] of tests) {
+  const suite = vscode.workspace.isTrusted ? tests : untrustedTests;
+  for (const [name, fn] of suite) {
     try {
       await fn();
       console.log(`ok - ${name}`);
@@ -72,6 +89,6 @@ export async function run(): Promise<void> {
       console.log(`not ok - ${name}\n  ${(e as Error).stack ?? e}`);
     }
   }
-  console.log(`${tests.length - failures.length} passed, ${failures.length} failed`);
+  console.log(`${suite.length - failures.length} passed, ${failures.length} failed`);
   if (failures.length) throw new Error(`${failures.length} integration test(s) failed`);
 }
