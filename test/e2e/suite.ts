@@ -71,6 +71,15 @@ test('the compare panel renders a row per enabled tokenizer (webview message rou
   assert.equal(rows, 3, 'o200k_base, cl100k_base and llama3 by default');
 });
 
+test('split by budget: chunks of at most N tokens that add up to the document', async () => {
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(samples, 'tokens.py')));
+  const counts = (await vscode.commands.executeCommand('tokscope.splitSelectionByBudget', 40)) as number[];
+  assert.ok(counts.length > 1, `several chunks: ${counts}`);
+  assert.ok(counts.every((n) => n > 0 && n <= 40), `each within the budget: ${counts}`);
+  await vscode.window.showTextDocument(editor.document);
+  await until('the status bar for tokens.py', () => api.statusBar().includes(` ${counts.reduce((a, b) => a + b, 0).toLocaleString('en-US')} / `) || undefined);
+});
+
 test('the overlay commands run', async () => {
   for (const c of ['tokscope.toggleBoundaries', 'tokscope.toggleHeat', 'tokscope.toggleOverlays', 'tokscope.toggleOverlays']) {
     await vscode.commands.executeCommand(c);
