@@ -85,6 +85,11 @@ export class TokenState {
       const text = this.text();
       if (this.incremental && this.built >= text.length) return;
       let to = Math.min(text.length, this.built + slice);
+      if (to < text.length) {
+        // End the slice at a restart point, so that the next one does not re-encode this one's tail; a slice with
+        // none (one huge line) runs on to the next point or the end: growing it piece by piece would be quadratic.
+        to = this.tokenizer.restartRule === 'none' ? text.length : firstRestartAtOrAfter(text, to, this.tokenizer.restartRule);
+      }
       if (to < text.length && isHighSurrogate(text.charCodeAt(to - 1))) to++;
       const piece = text.slice(this.built, to);
       if (!this.incremental) this.incremental = new IncrementalEncoding(this.tokenizer, piece);

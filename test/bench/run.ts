@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/src/tokenizers/paths';
 import { measureCountUntil, measureIncremental } from './editing';
+import { measureServer } from './server';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
 import { GROUPS, loadEncoder, OURS, type Encoder } from './peers';
@@ -132,6 +133,19 @@ async function main(): Promise<void> {
   say(rssTable(rss));
   say("('none': Node, the bench harness and the text, no library; peak is VmHWM, the process's own high-water mark)");
 
+  heading('language server over LSP (stdio): o200k_base, cl100k_base, llama3, qwen3 enabled');
+  const lsp = await measureServer(inputs[0].text);
+  say(table(['measure', 'value', 'target'], [
+    ['keystroke → token spans + line counts of 60 visible lines, median', `${fmt(lsp.keystrokeMedianMs, 3)} ms`, '≤ 1 ms'],
+    ['the same, p95', `${fmt(lsp.keystrokeP95Ms, 3)} ms`, ''],
+    ['hover, median / p95', `${fmt(lsp.hoverMedianMs, 3)} / ${fmt(lsp.hoverP95Ms, 3)} ms`, 'p95 ≤ 5 ms'],
+    ['server RSS with the four tokenizers loaded', `${fmt(lsp.rssMB, 0)} MB`, '≤ 250 MB'],
+    [`${fmt(lsp.bigFile.mb, 0)} MB file: open → count (hover answered meanwhile: ${lsp.bigFile.answered ? 'yes' : 'NO'})`, `${fmt(lsp.bigFile.countMs, 0)} ms`, 'answered'],
+    [`${fmt(lsp.longLine.mb, 0)} MB single line: open → count (answered: ${lsp.longLine.answered ? 'yes' : 'NO'})`, `${fmt(lsp.longLine.countMs, 0)} ms`, 'answered'],
+  ]));
+  say('(round trips measured by the client on loopback stdio: server time plus IPC)');
+  gc();
+
   heading('targets (from the performance issue)');
   const targets = evaluateTargets({ throughput, coldStart, wholeProcess, countUntil, incremental });
   say(targetsTable(targets));
@@ -151,6 +165,7 @@ async function main(): Promise<void> {
     coldStart,
     wholeProcess,
     rss,
+    lsp,
     targets,
   };
   const json = JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v));

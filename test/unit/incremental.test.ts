@@ -22,7 +22,7 @@ for (const name of NAMES) {
     assert.notEqual(tok.restartRule, 'none', `${name} supports line restarts`);
     const rand = rng(name.length);
     for (let docNo = 0; docNo < 6; docNo++) {
-      const doc = new IncrementalEncoding(tok, randomDoc(rand, 40));
+      const doc = new IncrementalEncoding(tok, randomDoc(rand, 40), {}, 0);
       for (let e = 0; e < 60; e++) {
         const text = doc.value;
         const start = Math.floor(rand() * (text.length + 1));
@@ -42,7 +42,7 @@ test('an edit re-encodes only the chunks it touches, indented code included', ()
   const tok = getTokenizer('o200k_base');
   const text = Array.from({ length: 10000 }, (_, i) => `${'  '.repeat(i % 4)}const value${i} = compute(${i}); // line ${i}`).join('\n');
   const doc = new IncrementalEncoding(tok, text);
-  assert.equal(doc.chunkCount, 10000);
+  assert.ok(doc.chunkCount > 100 && doc.chunkCount < 10000, `lines joined into chunks of a few kilobytes: ${doc.chunkCount}`);
   const at = text.indexOf('value5000');
   assert.ok(doc.edit(at, at, 'x') <= 2);
   assert.deepEqual(doc.allIds(), tok.encodeIds(doc.value));
