@@ -24,8 +24,7 @@ export function longMerge(n: number, rankAt: RankAt, onMerge: OnMerge): Int32Arr
  * that is always served first. Same order as the heap, hence the same result; no log factor per merge.
  */
 function bucketMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
-  const { next, prev, alive } = links(n);
-  const rankAt = (pos: number) => rankAt0(pos, next);
+  const { next, rankAt, merge } = linkedParts(n, rankAt0, onMerge, (rank, pos) => add(rank, pos));
   // Buckets in append order: positions arrive almost sorted (each merge adds its left neighbour and itself, at or
   // after the previous merge's), so a bucket is only sorted when it is not already.
   const buckets = new Map<number, IntList>();
@@ -56,21 +55,6 @@ function bucketMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
       lastBucket = b;
     }
     lastBucket.push(pos);
-  };
-  const merge = (rank: number, pos: number) => {
-    if (!alive[pos] || rankAt(pos) !== rank) return; // stale
-    const mid = next[pos];
-    onMerge(pos, mid);
-    alive[mid] = 0;
-    next[pos] = next[mid];
-    prev[next[mid]] = pos;
-    const before = prev[pos];
-    if (before >= 0) {
-      const r = rankAt(before);
-      if (r >= 0) add(r, before);
-    }
-    const r = rankAt(pos);
-    if (r >= 0) add(r, pos);
   };
   const mergeKey = (key: number) => {
     const rank = Math.floor(key / KEY_SHIFT);
@@ -114,8 +98,7 @@ function bucketMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
  * leftmost pair (the heap orders by rank, then position).
  */
 function heapMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
-  const { next, prev, alive } = links(n);
-  const rankAt = (pos: number) => rankAt0(pos, next);
+  const { next, rankAt, merge } = linkedParts(n, rankAt0, onMerge, (rank, pos) => push(rank, pos));
   let heapRank = new Int32Array(Math.max(16, n));
   let heapPos = new Int32Array(Math.max(16, n));
   let size = 0;
@@ -165,7 +148,26 @@ function heapMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
     const rank = heapRank[0];
     const pos = heapPos[0];
     pop();
-    if (!alive[pos] || rankAt(pos) !== rank) continue; // stale
+    merge(rank, pos);
+  }
+  return next;
+}
+
+/**
+ * The linked parts of a piece, shared by both queues: `merge(rank, pos)` joins part `pos` with the next one if that
+ * pair still has `rank` (queue entries go stale as neighbours merge), then hands the two changed pairs to `enqueue`.
+ */
+function linkedParts(n: number, rankAt0: RankAt, onMerge: OnMerge, enqueue: (rank: number, pos: number) => void) {
+  const next = new Int32Array(n + 1);
+  const prev = new Int32Array(n + 1);
+  const alive = new Uint8Array(n).fill(1);
+  for (let i = 0; i <= n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+  }
+  const rankAt = (pos: number) => rankAt0(pos, next);
+  const merge = (rank: number, pos: number) => {
+    if (!alive[pos] || rankAt(pos) !== rank) return; // stale
     const mid = next[pos];
     onMerge(pos, mid);
     alive[mid] = 0;
@@ -174,23 +176,12 @@ function heapMerge(n: number, rankAt0: RankAt, onMerge: OnMerge): Int32Array {
     const before = prev[pos];
     if (before >= 0) {
       const r = rankAt(before);
-      if (r >= 0) push(r, before);
+      if (r >= 0) enqueue(r, before);
     }
     const r = rankAt(pos);
-    if (r >= 0) push(r, pos);
-  }
-  return next;
-}
-
-function links(n: number): { next: Int32Array; prev: Int32Array; alive: Uint8Array } {
-  const next = new Int32Array(n + 1);
-  const prev = new Int32Array(n + 1);
-  const alive = new Uint8Array(n).fill(1);
-  for (let i = 0; i <= n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
-  }
-  return { next, prev, alive };
+    if (r >= 0) enqueue(r, pos);
+  };
+  return { next, rankAt, merge };
 }
 
 /** A growable list of int32. */
