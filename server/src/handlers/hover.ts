@@ -74,20 +74,28 @@ async function countsTable(ctx: ServerContext, doc: Document, settings: Settings
       count = await awaitOrCancel(state.count(), token);
     }
     const docCount = count === undefined ? 'counting…' : String(count);
-    rows.push(`| ${name} | ${word ? tok.count(word) : 0} | ${tok.count(lineText)} | ${docCount} | ${isExact(name) ? 'exact' : 'estimate'} |`);
+    // A hover must answer at once: a line or word too long to count quickly shows its length instead.
+    const lineCount = lineText.length > HOVER_COUNT_CAP ? `${lineText.length.toLocaleString('en-US')} chars` : String(tok.count(lineText));
+    const wordCount = !word ? '0' : word.length > HOVER_COUNT_CAP ? '—' : String(tok.count(word));
+    rows.push(`| ${name} | ${wordCount} | ${lineCount} | ${docCount} | ${isExact(name) ? 'exact' : 'estimate'} |`);
   }
   return (word ? `word ${codeSpan(word)}\n\n` : '') + rows.join('\n');
 }
 
-/** The run of letters, digits and underscores around a UTF-16 column. */
+/** Lines and words longer than this (UTF-16 units) are not counted on hover. */
+const HOVER_COUNT_CAP = 100_000;
+/** How far the word around the cursor is looked for on each side. */
+const WORD_SCAN_CAP = 4096;
+
+/** The run of letters, digits and underscores around a UTF-16 column (at most WORD_SCAN_CAP on each side). */
 function wordAt(line: string, column: number): string {
   const isWord = (i: number) => i >= 0 && i < line.length && /[\p{L}\p{N}_]/u.test(line.slice(i, i + 1));
   let a = column;
   let b = column;
   if (!isWord(a) && isWord(a - 1)) a = b = column - 1;
   if (!isWord(a)) return '';
-  while (isWord(a - 1)) a--;
-  while (isWord(b)) b++;
+  while (isWord(a - 1) && column - a < WORD_SCAN_CAP) a--;
+  while (isWord(b) && b - column < WORD_SCAN_CAP) b++;
   return line.slice(a, b);
 }
 
