@@ -13,7 +13,7 @@
  */
 
 import type { PreTokenizer } from '../types';
-import { C_MARK, C_NEWLINE, C_NUMBER, C_OTHER, C_OTHER_LETTER, C_SPACE, classAt, contractionEnd, wsRunEnd } from './tiktokenPatterns';
+import { ASCII_PUNCT, ASCII_WORD_LEAD, C_MARK, C_NEWLINE, C_NUMBER, C_OTHER, C_OTHER_LETTER, C_SPACE, classAt, contractionEnd, wsRunEnd } from './tiktokenPatterns';
 
 /** End of the `\p{L}+` run from `i`; ASCII letters are tested without a class lookup. */
 function letterRunEnd(text: string, i: number, to: number): number {
@@ -38,7 +38,7 @@ function punctEnd(text: string, i: number, to: number): number {
   while (i < to) {
     const c = text.charCodeAt(i);
     if (c < 128) {
-      if (ASCII_P[c] === 0) break;
+      if (ASCII_PUNCT[c] === 0) break;
       i++;
       continue;
     }
@@ -54,23 +54,6 @@ function punctEnd(text: string, i: number, to: number): number {
   }
   return i;
 }
-
-/** 1 for ASCII code units in `[^\r\n\p{L}\p{N}]`, the optional leading character of a word. */
-const ASCII_LEAD: Uint8Array = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    const cls = classAt(String.fromCharCode(c), 0, 1) & 15;
-    t[c] = cls === C_SPACE || cls === C_OTHER ? 1 : 0;
-  }
-  return t;
-})();
-
-/** 1 for ASCII code units in `[^\s\p{L}\p{N}]`. */
-const ASCII_P: Uint8Array = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) t[c] = (classAt(String.fromCharCode(c), 0, 1) & 15) === C_OTHER ? 1 : 0;
-  return t;
-})();
 
 /** Splits `text[from, to)` exactly as `CL100K_BASE_PATTERN` does. */
 export function splitCl100k(text: string, from: number, to: number, emit: (start: number, end: number) => void): void {
@@ -89,7 +72,7 @@ export function splitCl100kStyle(text: string, from: number, to: number, emit: (
     // letter continuing the run). Anything else takes the general path below, which alone decides correctness.
     let i = p;
     let c = text.charCodeAt(i);
-    if (c < 128 && c !== 0x27 && ASCII_LEAD[c] === 1) c = ++i < to ? text.charCodeAt(i) : 0;
+    if (c < 128 && c !== 0x27 && ASCII_WORD_LEAD[c] === 1) c = ++i < to ? text.charCodeAt(i) : 0;
     if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) {
       do c = ++i < to ? text.charCodeAt(i) : 0;
       while ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);

@@ -24,13 +24,14 @@
 
 import type { PreTokenizer } from '../types';
 import {
+  ASCII_PUNCT,
+  ASCII_WORD_LEAD,
   C_LOWER,
   C_MARK,
   C_NEWLINE,
   C_NUMBER,
   C_OTHER,
   C_OTHER_LETTER,
-  C_SPACE,
   C_UPPER,
   classAt,
   contractionEnd,
@@ -101,7 +102,7 @@ function punctEnd(text: string, i: number, to: number): number {
     const c = text.charCodeAt(i);
     if (c < 128) {
       // ASCII punctuation and controls other than white space; not letters or digits.
-      const cls = ASCII_P[c]!;
+      const cls = ASCII_PUNCT[c]!;
       if (cls === 0) break;
       i++;
       continue;
@@ -120,16 +121,6 @@ function punctEnd(text: string, i: number, to: number): number {
   return i;
 }
 
-/** 1 for ASCII code units in `[^\s\p{L}\p{N}]`. */
-const ASCII_P: Uint8Array = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    const k = classAt(String.fromCharCode(c), 0, 1) & 15;
-    t[c] = k === C_OTHER ? 1 : 0;
-  }
-  return t;
-})();
-
 /** Splits `text[from, to)` exactly as `O200K_BASE_PATTERN` does. */
 export function splitO200k(text: string, from: number, to: number, emit: (start: number, end: number) => void): void {
   let p = from;
@@ -139,7 +130,7 @@ export function splitO200k(text: string, from: number, to: number, emit: (start:
     // upper-case runs, takes the general path below, which alone decides correctness.
     let i = p;
     let c = text.charCodeAt(i);
-    if (c < 128 && ASCII_PREFIX[c] === 1) c = ++i < to ? text.charCodeAt(i) : 0;
+    if (c < 128 && ASCII_WORD_LEAD[c] === 1) c = ++i < to ? text.charCodeAt(i) : 0;
     if (c >= 0x41 && c <= 0x5a) c = ++i < to ? text.charCodeAt(i) : 0;
     if (c >= 0x61 && c <= 0x7a) {
       do c = ++i < to ? text.charCodeAt(i) : 0;
@@ -185,16 +176,6 @@ export function splitO200k(text: string, from: number, to: number, emit: (start:
     p = e;
   }
 }
-
-/** 1 for ASCII code units in `[^\r\n\p{L}\p{N}]`, the optional leading character of a word. */
-const ASCII_PREFIX: Uint8Array = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    const k = classAt(String.fromCharCode(c), 0, 1) & 15;
-    t[c] = k === C_SPACE || k === C_OTHER ? 1 : 0;
-  }
-  return t;
-})();
 
 function isPunct(cls: number): boolean {
   return cls === C_OTHER || cls === C_MARK;

@@ -282,3 +282,15 @@ export function wsRunEnd(text: string, p: number, to: number): number {
   if (i >= to || i - p === 1) return i;
   return i - 1;
 }
+
+/** 1 for ASCII code units in `[^\r\n\p{L}\p{N}]`, the optional leading character of a word (o200k, cl100k). */
+export const ASCII_WORD_LEAD: Uint8Array = asciiTable((cls) => cls === C_SPACE || cls === C_OTHER);
+
+/** 1 for ASCII code units in `[^\s\p{L}\p{N}]` (punctuation runs). */
+export const ASCII_PUNCT: Uint8Array = asciiTable((cls) => cls === C_OTHER);
+
+function asciiTable(test: (cls: number) => boolean): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = test(classAt(String.fromCharCode(c), 0, 1) & 15) ? 1 : 0;
+  return t;
+}
