@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LineCountsRequest, TokenSpansRequest } from '../../../server/src/protocol';
 import { config, type OverlayMode } from '../config';
-import { log } from '../log';
+import { ActiveEditorView } from './activeEditorView';
 
 /**
  * Decorations on the visible lines only: per-line token counts after each line ('counts'), alternate colours on
@@ -10,7 +10,7 @@ import { log } from '../log';
  * tokens hot, long ones cool). Decoration types are created once and disposed together; refreshes are debounced and
  * a newer one cancels the older request.
  */
-export class Overlays implements vscode.Disposable {
+export class Overlays extends ActiveEditorView {
   private readonly countType = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 1.5em', color: new vscode.ThemeColor('tokscope.lineCountForeground') },
   });
@@ -21,39 +21,13 @@ export class Overlays implements vscode.Disposable {
   private readonly heatTypes = ['tokscope.heatHotBackground', 'tokscope.heatWarmBackground', 'tokscope.heatCoolBackground'].map((c) =>
     vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(c) }),
   );
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private pending: vscode.CancellationTokenSource | undefined;
 
   constructor(private readonly client: LanguageClient) {
-    const schedule = () => this.schedule();
-    this.subscriptions.push(
-      vscode.window.onDidChangeActiveTextEditor(schedule),
-      vscode.window.onDidChangeTextEditorVisibleRanges((e) => e.textEditor === vscode.window.activeTextEditor && schedule()),
-      vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && schedule()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tokscope') && schedule()),
-    );
-    schedule();
+    super('overlays', vscode.window.onDidChangeTextEditorVisibleRanges);
   }
 
-  schedule(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), config.debounceMs());
-  }
-
-  async refresh(editor = vscode.window.activeTextEditor): Promise<void> {
-    if (!editor) return;
-    this.pending?.cancel();
-    const cts = (this.pending = new vscode.CancellationTokenSource());
-    const mode = config.overlayMode();
-    try {
-      await this.draw(editor, mode, cts.token);
-    } catch (e) {
-      if (!cts.token.isCancellationRequested) log.warn(`overlays: ${(e as Error).message}`);
-    }
-  }
-
-  private async draw(editor: vscode.TextEditor, mode: OverlayMode, token: vscode.CancellationToken): Promise<void> {
+  protected async draw(editor: vscode.TextEditor, token: vscode.CancellationToken): Promise<void> {
+    const mode: OverlayMode = config.overlayMode();
     const uri = editor.document.uri.toString();
     const visible = editor.visibleRanges;
     const clearAll = () => [this.countType, ...this.tokenTypes, ...this.heatTypes].forEach((t) => editor.setDecorations(t, []));
@@ -93,10 +67,8 @@ export class Overlays implements vscode.Disposable {
     types.forEach((t, k) => editor.setDecorations(t, groups[k]));
   }
 
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.pending?.cancel();
+  override dispose(): void {
+    super.dispose();
     for (const t of [this.countType, ...this.tokenTypes, ...this.heatTypes]) t.dispose();
-    for (const d of this.subscriptions) d.dispose();
   }
 }

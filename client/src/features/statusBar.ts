@@ -2,30 +2,20 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DocumentStatsRequest, type TokenizerStats } from '../../../server/src/protocol';
 import { config } from '../config';
-import { log } from '../log';
+import { ActiveEditorView } from './activeEditorView';
 
 /**
  * The status bar item: the active tokenizer's count of the document (or of the selection) against the context window,
  * e.g. `12,480 / 128k o200k_base`; the tooltip lists every enabled tokenizer; a click picks the tokenizer.
  * Counts come from the server's maintained token streams, never from a full re-encode on the client.
  */
-export class StatusBar implements vscode.Disposable {
+export class StatusBar extends ActiveEditorView {
   private readonly item = vscode.window.createStatusBarItem('tokscope.count', vscode.StatusBarAlignment.Right, 100);
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private pending: vscode.CancellationTokenSource | undefined;
 
   constructor(private readonly client: LanguageClient) {
+    super('status bar', vscode.window.onDidChangeTextEditorSelection);
     this.item.name = 'tokscope token count';
     this.item.command = 'tokscope.selectTokenizer';
-    const schedule = () => this.schedule();
-    this.subscriptions.push(
-      vscode.window.onDidChangeActiveTextEditor(schedule),
-      vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && schedule()),
-      vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && schedule()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tokscope') && schedule()),
-    );
-    schedule();
   }
 
   /** The text currently shown (for tests). */
@@ -33,43 +23,32 @@ export class StatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
-  schedule(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), config.debounceMs());
+  protected override noEditor(): void {
+    this.item.hide();
   }
 
-  async refresh(): Promise<void> {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) return this.item.hide();
-    this.pending?.cancel();
-    const cts = (this.pending = new vscode.CancellationTokenSource());
+  protected async draw(editor: vscode.TextEditor, token: vscode.CancellationToken): Promise<void> {
     const active = config.activeTokenizer();
     const tokenizers = [active, ...config.tokenizers().filter((t) => t !== active)];
     const selection = editor.selection.isEmpty ? undefined : this.client.code2ProtocolConverter.asRange(editor.selection);
-    try {
-      const stats = await this.client.sendRequest(
-        DocumentStatsRequest.type,
-        { textDocument: { uri: editor.document.uri.toString() }, tokenizers, range: selection },
-        cts.token,
-      );
-      if (cts.token.isCancellationRequested) return;
-      const shown = (stats.selection ?? stats.document).find((s) => s.tokenizer === active);
-      const doc = stats.document.find((s) => s.tokenizer === active);
-      if (!shown || !doc) return this.item.hide();
-      const prefix = stats.selection ? `sel ${fmt(shown.count)} · ` : '';
-      this.item.text = `$(symbol-numeric) ${prefix}${fmt(doc.count)} / ${window(stats.contextWindow)} ${active}`;
-      this.item.tooltip = tooltip(stats.document, stats.selection, stats.contextWindow);
-      this.item.show();
-    } catch (e) {
-      if (!cts.token.isCancellationRequested) log.warn(`status bar: ${(e as Error).message}`);
-    }
+    const stats = await this.client.sendRequest(
+      DocumentStatsRequest.type,
+      { textDocument: { uri: editor.document.uri.toString() }, tokenizers, range: selection },
+      token,
+    );
+    if (token.isCancellationRequested) return;
+    const shown = (stats.selection ?? stats.document).find((s) => s.tokenizer === active);
+    const doc = stats.document.find((s) => s.tokenizer === active);
+    if (!shown || !doc) return this.item.hide();
+    const prefix = stats.selection ? `sel ${fmt(shown.count)} · ` : '';
+    this.item.text = `$(symbol-numeric) ${prefix}${fmt(doc.count)} / ${window(stats.contextWindow)} ${active}`;
+    this.item.tooltip = tooltip(stats.document, stats.selection, stats.contextWindow);
+    this.item.show();
   }
 
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.pending?.cancel();
+  override dispose(): void {
+    super.dispose();
     this.item.dispose();
-    for (const d of this.subscriptions) d.dispose();
   }
 }
 
