@@ -4,6 +4,7 @@
  */
 import type { DidChangeTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex, type Position } from './lineIndex';
+import { TextStore } from './textStore';
 import { TokenState } from './tokenState';
 import type { Tokenizer } from './tokenizers/types';
 
@@ -11,9 +12,10 @@ import type { Tokenizer } from './tokenizers/types';
 const BINARY_PROBE = 8192;
 
 export class Document {
-  private _text: string;
+  private readonly store: TextStore;
   private _lines: LineIndex;
-  private _bytes: number | undefined;
+  private _bytes: number;
+  private _characters: number;
   private readonly states = new Map<Tokenizer, TokenState>();
 
   constructor(
@@ -21,30 +23,50 @@ export class Document {
     public version: number,
     text: string,
   ) {
-    this._text = text;
+    this.store = new TextStore(text);
     this._lines = new LineIndex(text);
+    this._bytes = Buffer.byteLength(text, 'utf8');
+    this._characters = codePoints(text);
   }
 
+  /** The whole text as one string: joined once per version, so whole-document work only. */
   get text(): string {
-    return this._text;
+    return this.store.toString();
+  }
+
+  /** The text, for reads of a window (slice, charCodeAt) that must not flatten the document. */
+  get source(): TextStore {
+    return this.store;
+  }
+
+  get length(): number {
+    return this.store.length;
+  }
+
+  slice(start: number, end: number): string {
+    return this.store.slice(start, end);
   }
 
   get lines(): LineIndex {
     return this._lines;
   }
 
-  /** UTF-8 size, computed once per version. */
+  /** UTF-8 size, kept up to date across edits. */
   get bytes(): number {
-    this._bytes ??= Buffer.byteLength(this._text, 'utf8');
     return this._bytes;
   }
 
+  /** Unicode code points (a surrogate pair is one), kept up to date across edits. */
+  get characters(): number {
+    return this._characters;
+  }
+
   get looksBinary(): boolean {
-    return this._text.slice(0, BINARY_PROBE).includes('\0');
+    return this.store.slice(0, BINARY_PROBE).includes('\0');
   }
 
   offsetAt(pos: Position): number {
-    return this._lines.offsetAt(this._text, pos);
+    return this._lines.offsetAt(this.store, pos);
   }
 
   positionAt(offset: number): Position {
@@ -55,7 +77,7 @@ export class Document {
   tokens(tokenizer: Tokenizer): TokenState {
     let state = this.states.get(tokenizer);
     if (!state) {
-      state = new TokenState(tokenizer, () => this._text);
+      state = new TokenState(tokenizer, this.store);
       this.states.set(tokenizer, state);
     }
     return state;
@@ -68,9 +90,15 @@ export class Document {
     }
     const start = this.offsetAt(change.range.start);
     const end = Math.max(start, this.offsetAt(change.range.end));
-    this._text = this._text.slice(0, start) + change.text + this._text.slice(end);
-    this._bytes = undefined;
-    this._lines.edit(this._text, start, end, change.text.length);
+    // One unit more on each side, so a surrogate pair that the edit splits or joins is counted right.
+    const a = Math.max(0, start - 1);
+    const b = Math.min(this.store.length, end + 1);
+    const before = this.store.slice(a, b);
+    const after = before.slice(0, start - a) + change.text + before.slice(end - a);
+    this._bytes += Buffer.byteLength(after, 'utf8') - Buffer.byteLength(before, 'utf8');
+    this._characters += codePoints(after) - codePoints(before);
+    this.store.edit(start, end, change.text);
+    this._lines.edit(this.store, start, end, change.text.length);
     for (const state of this.states.values()) state.edit(start, end, change.text);
   }
 
@@ -81,10 +109,21 @@ export class Document {
 
   private replaceAll(text: string): void {
     for (const state of this.states.values()) state.reset();
-    this._text = text;
-    this._bytes = undefined;
+    this.store.reset(text);
+    this._bytes = Buffer.byteLength(text, 'utf8');
+    this._characters = codePoints(text);
     this._lines = new LineIndex(text);
   }
+}
+
+/** Code points of a UTF-16 string: units less the low halves of well-formed pairs. */
+export function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) pairs++;
+  }
+  return text.length - pairs;
 }
 
 export class DocumentStore {

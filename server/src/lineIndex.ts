@@ -2,6 +2,8 @@
  * Line starts of a text, kept up to date across edits, to turn LSP positions (line, UTF-16 character) into UTF-16
  * offsets and back. Line breaks are "\n", "\r\n" and a lone "\r", as LSP defines them.
  */
+import type { TextSource } from './textStore';
+
 export interface Position {
   line: number;
   character: number;
@@ -11,7 +13,7 @@ export class LineIndex {
   /** Offset of each line's first character; `starts[0] === 0`. */
   private starts: number[] = [0];
 
-  constructor(text: string) {
+  constructor(text: TextSource) {
     this.insertStarts(text, 1, text.length);
   }
 
@@ -24,7 +26,7 @@ export class LineIndex {
   }
 
   /** Offset just past the last character of `line` that is not part of its line break. */
-  lineContentEnd(text: string, line: number): number {
+  lineContentEnd(text: TextSource, line: number): number {
     if (line >= this.starts.length - 1) return text.length;
     let end = this.starts[line + 1];
     if (end > 0 && text.charCodeAt(end - 1) === 10) end--;
@@ -33,7 +35,7 @@ export class LineIndex {
   }
 
   /** Offset of a position; out-of-range lines and characters are clamped, as LSP asks. */
-  offsetAt(text: string, pos: Position): number {
+  offsetAt(text: TextSource, pos: Position): number {
     if (pos.line < 0) return 0;
     if (pos.line >= this.starts.length) return text.length;
     const start = this.starts[pos.line];
@@ -67,7 +69,7 @@ export class LineIndex {
    * offset p starts a line depends on the characters at p-1 and p, so the old starts in [start, end] are dropped and
    * the new ones in [start, start + inserted] recomputed; those after shift.
    */
-  edit(newText: string, start: number, end: number, inserted: number): void {
+  edit(newText: TextSource, start: number, end: number, inserted: number): void {
     const delta = inserted - (end - start);
     const a = Math.max(1, this.firstAbove(start - 1));
     const b = Math.max(a, this.firstAbove(end));
@@ -78,7 +80,7 @@ export class LineIndex {
     for (const s of tail) this.starts.push(s);
   }
 
-  private insertStarts(text: string, from: number, to: number): void {
+  private insertStarts(text: TextSource, from: number, to: number): void {
     for (let p = from; p <= to; p++) {
       const prev = text.charCodeAt(p - 1);
       if (prev === 10 || (prev === 13 && text.charCodeAt(p) !== 10)) this.starts.push(p);

@@ -155,3 +155,20 @@ export namespace CompareRequest {
   export const method = 'tokscope/compare';
   export const type = new RequestType<CompareParams, CompareResult, void>(method);
 }
+
+export interface ServerTimingsParams {
+  /** Forget the samples after answering. */
+  clear?: boolean;
+}
+
+/**
+ * The server's own wall time, in milliseconds, for its most recent messages (at most 2,000 per method), keyed by
+ * method (`textDocument/didChange`, `tokscope/tokenSpans`, `textDocument/hover`, …), oldest first. Measured from the
+ * handler's start to its answer, so it excludes JSON-RPC transport and queueing. Sent by benchmarks and diagnostics.
+ */
+export type ServerTimingsResult = Record<string, number[]>;
+
+export namespace ServerTimingsRequest {
+  export const method = 'tokscope/serverTimings';
+  export const type = new RequestType<ServerTimingsParams, ServerTimingsResult, void>(method);
+}

@@ -10,14 +10,15 @@ import { hover } from './handlers/hover';
 import { inlayHints } from './handlers/inlayHints';
 import { lineCounts, tokenSpans } from './handlers/spans';
 import { documentStats, listTokenizers } from './handlers/stats';
-import { CompareRequest, DocumentStatsRequest, LineCountsRequest, ListTokenizersRequest, TokenSpansRequest } from './protocol';
+import { CompareRequest, DocumentStatsRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest } from './protocol';
 import { SettingsCache } from './settings';
+import { Timings } from './timings';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new DocumentStore();
   // Replaced in onInitialize, once the client has said what it supports and whether the workspace is trusted.
-  const ctx: ServerContext = { connection, documents, settings: new SettingsCache(connection, false, false), trusted: false };
+  const ctx: ServerContext = { connection, documents, settings: new SettingsCache(connection, false, false), trusted: false, timings: new Timings() };
   let canRefreshHints = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -36,21 +37,22 @@ export function startServer(): void {
   });
 
   connection.onDidOpenTextDocument((p) => documents.open(p));
-  connection.onDidChangeTextDocument((p) => documents.change(p));
+  connection.onDidChangeTextDocument((p) => ctx.timings.measure('textDocument/didChange', () => documents.change(p)));
   connection.onDidCloseTextDocument((p) => documents.close(p.textDocument.uri));
   connection.onDidChangeConfiguration((p) => {
     ctx.settings.clear(p.settings);
     if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
-  connection.onHover(guard(ctx, 'hover', (p, t) => hover(ctx, p, t)));
-  connection.languages.inlayHint.on(guard(ctx, 'inlayHint', (p, t) => inlayHints(ctx, p, t)));
+  connection.onHover(guard(ctx, 'textDocument/hover', (p, t) => hover(ctx, p, t)));
+  connection.languages.inlayHint.on(guard(ctx, 'textDocument/inlayHint', (p, t) => inlayHints(ctx, p, t)));
   connection.onRequest(TokenSpansRequest.type, guard(ctx, TokenSpansRequest.method, (p, t) => tokenSpans(ctx, p, t)));
   connection.onRequest(LineCountsRequest.type, guard(ctx, LineCountsRequest.method, (p, t) => lineCounts(ctx, p, t)));
   connection.onRequest(DocumentStatsRequest.type, guard(ctx, DocumentStatsRequest.method, (p, t) => documentStats(ctx, p, t)));
   const list = guard(ctx, ListTokenizersRequest.method, (_: void, t) => listTokenizers(ctx, t));
   connection.onRequest(ListTokenizersRequest.type, (t) => list(undefined, t));
   connection.onRequest(CompareRequest.type, guard(ctx, CompareRequest.method, (p, t) => compare(ctx, p, t)));
+  connection.onRequest(ServerTimingsRequest.type, (p) => ctx.timings.snapshot(p?.clear === true));
 
   connection.listen();
 }

@@ -3,6 +3,7 @@
  * use (in slices with yields in between, so a large document does not block the server), and exact spans for any
  * range, from encoding just that range widened to restart points.
  */
+import type { TextStore } from './textStore';
 import { IncrementalEncoding, restartPoints } from './tokenizers/incremental';
 import type { Encoding, Tokenizer } from './tokenizers/types';
 
@@ -26,12 +27,12 @@ export class TokenState {
 
   constructor(
     readonly tokenizer: Tokenizer,
-    private readonly text: () => string,
+    private readonly source: TextStore,
   ) {}
 
   /** The count when it is known without work. */
   get readyCount(): number | undefined {
-    return this.incremental && this.built === this.text().length ? this.incremental.count : undefined;
+    return this.incremental && this.built === this.source.length ? this.incremental.count : undefined;
   }
 
   /** The document's token count, building the incremental encoding first if need be. */
@@ -42,6 +43,19 @@ export class TokenState {
       await this.building;
     }
     return this.readyCount;
+  }
+
+  /**
+   * How many tokens of the full encoding lie before `offset`, which must be a restart point (or 0). Uses the
+   * incremental encoding's chunks when it is built, so only the text from the chunk's start is encoded.
+   */
+  tokensBefore(offset: number): number {
+    if (offset <= 0) return 0;
+    if (this.incremental && this.built === this.source.length) {
+      const chunk = this.incremental.chunkAt(offset);
+      return chunk.tokensBefore + (offset > chunk.start ? this.tokenizer.count(this.source.slice(chunk.start, offset)) : 0);
+    }
+    return this.tokenizer.count(this.source.slice(0, offset));
   }
 
   /** Mirrors an edit of the document (already applied to the text). */
@@ -82,7 +96,7 @@ export class TokenState {
     const slice = this.tokenizer.restartRule === 'none' ? Infinity : BUILD_SLICE;
     for (;;) {
       if (this.disposed) return;
-      const text = this.text();
+      const text = this.source.toString();
       if (this.incremental && this.built >= text.length) return;
       let to = Math.min(text.length, this.built + slice);
       if (to < text.length) {
@@ -105,15 +119,34 @@ export class TokenState {
    * restart point at or before `from` to one at or after `to` gives the tokens of the full encoding there.
    */
   encodeRange(from: number, to: number): RangeEncoding {
-    const text = this.text();
     const rule = this.tokenizer.restartRule;
     if (rule === 'none') {
-      this.fullEncoding ??= this.tokenizer.encode(text);
+      this.fullEncoding ??= this.tokenizer.encode(this.source.toString());
       return { base: 0, encoding: this.fullEncoding };
     }
-    const base = lastRestartAtOrBefore(text, from, rule);
-    const stop = firstRestartAtOrAfter(text, Math.max(to, from + 1), rule);
-    return { base, encoding: this.tokenizer.encode(text.slice(base, stop)) };
+    // Restart points are looked for in a window around the range, which doubles on the side that found none: a
+    // point found inside a window is a point of the whole text (its anchor lies inside), so only a window's own edges
+    // can hide one.
+    const length = this.source.length;
+    const end = Math.max(to, from + 1);
+    let back = 4096;
+    let ahead = 4096;
+    for (;;) {
+      const a = Math.max(0, from - back);
+      const b = Math.min(length, end + ahead);
+      const window = this.source.slice(a, b);
+      const base = lastRestartAtOrBefore(window, from - a, rule);
+      if (base === 0 && a > 0) {
+        back *= 2;
+        continue;
+      }
+      const stop = firstRestartAtOrAfter(window, end - a, rule);
+      if (stop === window.length && b < length) {
+        ahead *= 2;
+        continue;
+      }
+      return { base: a + base, encoding: this.tokenizer.encode(window.slice(base, stop)) };
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../server/src/tokenizers/paths';
 import { measureCountUntil, measureIncremental } from './editing';
-import { measureServer } from './server';
+import { measureServer, serverTable } from './server';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
 import { GROUPS, loadEncoder, OURS, type Encoder } from './peers';
@@ -135,15 +135,7 @@ async function main(): Promise<void> {
 
   heading('language server over LSP (stdio): o200k_base, cl100k_base, llama3, qwen3 enabled');
   const lsp = await measureServer(inputs[0].text);
-  say(table(['measure', 'value', 'target'], [
-    ['keystroke → token spans + line counts of 60 visible lines, median', `${fmt(lsp.keystrokeMedianMs, 3)} ms`, '≤ 1 ms'],
-    ['the same, p95', `${fmt(lsp.keystrokeP95Ms, 3)} ms`, ''],
-    ['hover, median / p95', `${fmt(lsp.hoverMedianMs, 3)} / ${fmt(lsp.hoverP95Ms, 3)} ms`, 'p95 ≤ 5 ms'],
-    ['server RSS with the four tokenizers loaded', `${fmt(lsp.rssMB, 0)} MB`, '≤ 250 MB'],
-    [`${fmt(lsp.bigFile.mb, 0)} MB file: open → count (hover answered meanwhile: ${lsp.bigFile.answered ? 'yes' : 'NO'})`, `${fmt(lsp.bigFile.countMs, 0)} ms`, 'answered'],
-    [`${fmt(lsp.longLine.mb, 0)} MB single line: open → count (answered: ${lsp.longLine.answered ? 'yes' : 'NO'})`, `${fmt(lsp.longLine.countMs, 0)} ms`, 'answered'],
-  ]));
-  say('(round trips measured by the client on loopback stdio: server time plus IPC)');
+  say(serverTable(lsp));
   gc();
 
   heading('targets (from the performance issue)');

@@ -8,6 +8,7 @@ import type { Unavailable } from '../protocol';
 import { allowedTokenizerName, registryOptions, type Settings, type SettingsCache } from '../settings';
 import { getTokenizer, listTokenizers, UnknownTokenizerError } from '../tokenizers/registry';
 import type { Tokenizer } from '../tokenizers/types';
+import type { Timings } from '../timings';
 
 export interface ServerContext {
   connection: Connection;
@@ -15,6 +16,7 @@ export interface ServerContext {
   settings: SettingsCache;
   /** From the client's initializationOptions; false unless the client says so. */
   trusted: boolean;
+  timings: Timings;
 }
 
 /** Thrown inside handlers to end a cancelled request; `guard` answers it with RequestCancelled. */
@@ -49,6 +51,7 @@ export function awaitOrCancel<T>(promise: Promise<T>, token: CancellationToken):
 /** Wraps a handler: cancellations, bad parameters and bugs all become error responses; nothing escapes. */
 export function guard<P, R>(ctx: ServerContext, name: string, fn: (params: P, token: CancellationToken) => Promise<R>) {
   return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+    const t0 = performance.now();
     try {
       return await fn(params, token);
     } catch (e) {
@@ -56,6 +59,8 @@ export function guard<P, R>(ctx: ServerContext, name: string, fn: (params: P, to
       if (e instanceof ResponseError) return e as ResponseError<void>;
       ctx.connection.console.error(`tokscope: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      ctx.timings.record(name, performance.now() - t0);
     }
   };
 }
@@ -90,7 +95,7 @@ export function isExact(name: string): boolean {
 
 /** Why a document gets counts but no spans, or undefined when it gets spans. */
 export function spansUnavailable(doc: Document, settings: Settings): Unavailable | undefined {
-  if (doc.text.length > settings.maxFileSize || doc.bytes > settings.maxFileSize) return 'tooLarge';
+  if (doc.length > settings.maxFileSize || doc.bytes > settings.maxFileSize) return 'tooLarge';
   if (doc.looksBinary) return 'binary';
   return undefined;
 }

@@ -11,7 +11,7 @@ export async function compare(ctx: ServerContext, params: CompareParams, token: 
   if (!Array.isArray(params.tokenizers) || params.tokenizers.length === 0) throw invalidParams('tokenizers: a non-empty list is required');
   const settings = await ctx.settings.get(doc.uri);
   const whole = !params.range;
-  const text = whole ? doc.text : doc.text.slice(...offsetsOf(doc, params.range!));
+  const text = whole ? doc.text : doc.slice(...offsetsOf(doc, params.range!));
   const version = doc.version;
   const piecesOmitted = text.length > COMPARE_PIECES_CAP;
   const entries: CompareEntry[] = [];

@@ -15,18 +15,18 @@ export async function hover(ctx: ServerContext, params: HoverParams, token: Canc
   const settings = await ctx.settings.get(doc.uri);
   throwIfCancelled(token);
   const offset = doc.offsetAt(params.position);
-  const parts: string[] = [];
+  // The table first: it brings every tokenizer's incremental encoding up to date, which the token index then uses.
+  const parts = [await countsTable(ctx, doc, settings, offset, token)];
   let range: Hover['range'];
+  throwIfCancelled(token);
   if (!spansUnavailable(doc, settings)) {
     const active = tokenizerFor(ctx, settings.activeTokenizer, settings);
     const under = tokenUnder(doc, active, offset);
     if (under) {
-      parts.push(under.markdown);
+      parts.unshift(under.markdown);
       range = { start: doc.positionAt(under.start), end: doc.positionAt(under.end) };
     }
   }
-  throwIfCancelled(token);
-  parts.push(await countsTable(ctx, doc, settings, offset, token));
   return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range };
 }
 
@@ -41,10 +41,10 @@ function tokenUnder(doc: Document, tok: Tokenizer, offset: number) {
   if (found.ids.length === 0) return undefined;
   if (where === 'inside' && found.starts[0] === offset) where = 'at the start of';
   // Counting the text before the restart point is exact: the full encoding splits there.
-  const index = (found.base > 0 ? tok.count(doc.text.slice(0, found.base)) : 0) + found.firstLocal;
+  const index = doc.tokens(tok).tokensBefore(found.base) + found.firstLocal;
   const lines = [`**${tok.name}** — cursor ${where} token #${index}`];
   for (let i = 0; i < found.ids.length; i++) {
-    const piece = doc.text.slice(found.starts[i], found.ends[i]);
+    const piece = doc.slice(found.starts[i], found.ends[i]);
     const shown = piece ? codeSpan(escapePiece(piece)) : '(rest of the character above)';
     lines.push(`- #${index + i} id ${found.ids[i]}: ${shown} bytes \`${hex(tok.bytesOf(found.ids[i]))}\``);
   }
@@ -53,7 +53,7 @@ function tokenUnder(doc: Document, tok: Tokenizer, offset: number) {
 
 async function countsTable(ctx: ServerContext, doc: Document, settings: Settings, offset: number, token: CancellationToken): Promise<string> {
   const pos = doc.positionAt(offset);
-  const lineText = doc.text.slice(doc.lines.lineStart(pos.line), doc.lines.lineContentEnd(doc.text, pos.line));
+  const lineText = doc.slice(doc.lines.lineStart(pos.line), doc.lines.lineContentEnd(doc.source, pos.line));
   const word = wordAt(lineText, pos.character);
   const rows = ['| tokenizer | word | line | document | |', '| --- | ---: | ---: | ---: | --- |'];
   for (const name of settings.tokenizers) {

@@ -17,7 +17,7 @@ export async function inlayHints(ctx: ServerContext, params: InlayHintParams, to
   const hints: InlayHint[] = [];
   for (let i = 0; i < counts.length; i++) {
     const line = startLine + i;
-    const end = doc.lines.lineContentEnd(doc.text, line);
+    const end = doc.lines.lineContentEnd(doc.source, line);
     if (end === doc.lines.lineStart(line) && counts[i] === 0) continue;
     hints.push({
       position: doc.positionAt(end),

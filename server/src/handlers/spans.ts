@@ -78,14 +78,14 @@ export async function lineCounts(ctx: ServerContext, params: LineCountsParams, t
 /** Tokens starting on each line of [startLine, endLine]; shared with the inlay hints. */
 export function countLines(doc: Document, tok: Tokenizer, startLine: number, endLine: number): number[] {
   const from = doc.lines.lineStart(startLine);
-  const to = endLine + 1 < doc.lines.lineCount ? doc.lines.lineStart(endLine + 1) : doc.text.length;
+  const to = endLine + 1 < doc.lines.lineCount ? doc.lines.lineStart(endLine + 1) : doc.length;
   const counts = new Array<number>(endLine - startLine + 1).fill(0);
   const { base, encoding } = doc.tokens(tok).encodeRange(from, to);
   let line = startLine;
   for (let i = 0; i < encoding.ids.length; i++) {
     const s = base + encoding.offsets[2 * i];
     if (s < from) continue;
-    if (s >= to && to < doc.text.length) break;
+    if (s >= to && to < doc.length) break;
     while (line + 1 < doc.lines.lineCount && doc.lines.lineStart(line + 1) <= s) line++;
     if (line > endLine) break;
     counts[line - startLine]++;

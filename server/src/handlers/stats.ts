@@ -1,5 +1,6 @@
 /** `tokscope/documentStats` and `tokscope/listTokenizers`. */
 import type { CancellationToken } from 'vscode-languageserver';
+import { codePoints } from '../documents';
 import type { DocumentStatsParams, DocumentStatsResult, TokenizerDescription, TokenizerStats } from '../protocol';
 import { registryOptions } from '../settings';
 import { getTokenizer, listTokenizers as registryList } from '../tokenizers/registry';
@@ -24,9 +25,8 @@ export async function documentStats(ctx: ServerContext, params: DocumentStatsPar
     throwIfCancelled(token);
     if (loaded.every(({ tok }) => !tok || doc.tokens(tok).readyCount !== undefined)) break;
   }
-  const text = doc.text;
-  const docSize = textSize(text);
-  const selectionText = params.range ? text.slice(...offsetsOf(doc, params.range)) : undefined;
+  const docSize = { characters: doc.characters, bytes: doc.bytes };
+  const selectionText = params.range ? doc.slice(...offsetsOf(doc, params.range)) : undefined;
   const selectionSize = selectionText === undefined ? undefined : textSize(selectionText);
   const result: DocumentStatsResult = { version: doc.version, contextWindow: settings.contextWindow, document: [] };
   if (selectionText !== undefined) result.selection = [];
@@ -58,12 +58,7 @@ function stats(tok: Tokenizer, count: number, size: { characters: number; bytes:
 }
 
 function textSize(text: string): { characters: number; bytes: number } {
-  let surrogates = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) surrogates++;
-  }
-  return { characters: text.length - surrogates, bytes: Buffer.byteLength(text, 'utf8') };
+  return { characters: codePoints(text), bytes: Buffer.byteLength(text, 'utf8') };
 }
 
 export async function listTokenizers(ctx: ServerContext, token: CancellationToken): Promise<TokenizerDescription[]> {

@@ -72,6 +72,18 @@ export class IncrementalEncoding {
   }
 
   /**
+   * The chunk holding `offset` (the last one starting at or before it): its start, a restart point, and how many
+   * tokens the chunks before it hold. Counting from `start` then gives exact token indices without re-encoding the
+   * document's head.
+   */
+  chunkAt(offset: number): { start: number; tokensBefore: number } {
+    const c = Math.max(0, upperBound(this.starts, offset) - 1);
+    let before = 0;
+    for (let i = 0; i < c; i++) before += this.ids[i].length;
+    return { start: this.starts[c], tokensBefore: before };
+  }
+
+  /**
    * Replaces `text[start, end)` with `insert` and updates the stream. Returns how many chunks were re-encoded
    * (what the work cost), for tests and statistics.
    */
