@@ -1,7 +1,7 @@
 // Builds everything with esbuild: the CLI and language server bundles, the precompiled vocabulary tables, and the tests.
 // `node scripts/build.mjs [--production]`. Type checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildVocabTables } from './vocabTables.mjs';
 
@@ -26,7 +26,21 @@ function testEntries(dir) {
   return out;
 }
 
+/** The tree-sitter runtime and grammars (WASM) that the Tokompiler loads at run time, and the packaged extension ships. */
+function copyGrammars(dir) {
+  mkdirSync(dir, { recursive: true });
+  const files = [['web-tree-sitter', 'tree-sitter.wasm'], ['tree-sitter-c', 'tree-sitter-c.wasm'], ['tree-sitter-cpp', 'tree-sitter-cpp.wasm'],
+    ['tree-sitter-python', 'tree-sitter-python.wasm'], ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
+    ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'], ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
+    ['tree-sitter-go', 'tree-sitter-go.wasm'], ['tree-sitter-rust', 'tree-sitter-rust.wasm'], ['tree-sitter-java', 'tree-sitter-java.wasm']];
+  for (const [pkg, file] of files) {
+    const from = join('node_modules', pkg, file);
+    if (existsSync(from)) copyFileSync(from, join(dir, file));
+  }
+}
+
 await buildVocabTables('dist/vocab');
+copyGrammars('dist/grammars');
 await Promise.all([
   // The CLI is minified (not its names, for readable stack traces): less to parse on every cold start.
   esbuild.build({

@@ -1,0 +1,158 @@
+/**
+ * The tree-sitter front end: walks a parse tree with a cursor (one WASM call per step, no node objects) and emits the
+ * leaves with the role each occurrence suggests (see rules.ts), the function scopes and the error regions.
+ */
+import type { Parser } from 'web-tree-sitter';
+import type { FrontEnd, Leaf, NameClass, ParsedSource, Scope } from '../types';
+import { directiveLeaves } from './directiveText';
+import { createParser, type TreeSitterLanguage } from './grammars';
+import { type LanguageRules, RULES } from './rules';
+
+export async function createTreeSitterFrontEnd(language: TreeSitterLanguage): Promise<FrontEnd> {
+  const parser = await createParser(language);
+  return { language, parse: (source) => parseWith(parser, RULES[language], language, source) };
+}
+
+function parseWith(parser: Parser, rules: LanguageRules, language: string, source: string): ParsedSource {
+  const tree = parser.parse(source);
+  if (!tree) throw new Error(`tree-sitter could not parse this ${language} text`);
+  try {
+    return walk(tree.walk(), rules, language, source);
+  } finally {
+    tree.delete();
+  }
+}
+
+type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
+
+function walk(cursor: Cursor, rules: LanguageRules, language: string, source: string): ParsedSource {
+  const leaves: Leaf[] = [];
+  const scopes: Scope[] = [];
+  const errors: { start: number; end: number }[] = [];
+  const functionTypes = new Set(rules.functions);
+  const commentTypes = new Set(rules.comments);
+  // Per depth: the node's type and the role its ancestors pass down to it.
+  const types: string[] = [];
+  const roles: (NameClass | '')[] = [''];
+  let errorDepth = -1;
+  let scopeDepth = -1;
+  let scope = -1;
+  let pendingEol = -1;
+
+  const push = (leaf: Leaf) => {
+    if (pendingEol >= 0 && leaf.start >= pendingEol) {
+      leaves.push({ text: '', start: pendingEol, end: pendingEol, kind: 'eol', scope: leaf.scope });
+      pendingEol = -1;
+    }
+    if (errorDepth >= 0) leaf.broken = true;
+    leaves.push(leaf);
+    // A preprocessor line ends at the first newline not escaped by a backslash.
+    if (leaf.kind === 'directive' && leaf.text.startsWith('#')) pendingEol = lineEnd(source, leaf.end);
+  };
+
+  let depth = 0;
+  for (;;) {
+    const type = cursor.nodeType;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const field = cursor.currentFieldName;
+    const inherited = roles[depth];
+    types[depth] = type;
+    let descend = true;
+    if (cursor.nodeIsMissing) {
+      errors.push({ start, end });
+      descend = false;
+    } else if (type === 'ERROR' && errorDepth < 0) {
+      errors.push({ start, end });
+      errorDepth = depth;
+    }
+    if (descend && functionTypes.has(type) && scopeDepth < 0) {
+      scopeDepth = depth;
+      scope = scopes.length;
+      scopes.push({ start, end, name: functionName(source, cursor) });
+    }
+    const text = source.slice(start, end);
+    if (!descend) {
+      // nothing: a MISSING node has no text
+    } else if (Object.hasOwn(rules.literals, type)) {
+      push({ text, start, end, kind: 'literal', role: rules.literals[type], scope });
+      descend = false;
+    } else if (commentTypes.has(type)) {
+      push({ text, start, end, kind: 'comment', scope });
+      descend = false;
+    } else if (type === 'preproc_arg') {
+      const pragma = leaves.length > 0 && leaves[leaves.length - 1].text === '#pragma';
+      for (const leaf of directiveLeaves(text, start, scope, pragma, rules.verbatim)) push(leaf);
+      descend = false;
+    } else if (type === 'system_lib_string' || field === 'path') {
+      push({ text, start, end, kind: 'directive', scope });
+      descend = false;
+    } else if (cursor.currentNode.childCount === 0) {
+      if (end > start) push(leafFor(rules, type, cursor.nodeIsNamed, text, start, end, inherited, scope));
+      descend = false;
+    }
+    if (descend && cursor.gotoFirstChild()) {
+      depth++;
+      roles[depth] = childRole(rules, type, cursor.currentFieldName, inherited);
+      continue;
+    }
+    // The node's subtree is done: on to its next sibling, or up until there is one.
+    for (;;) {
+      if (errorDepth === depth) errorDepth = -1;
+      if (scopeDepth === depth) {
+        scopeDepth = -1;
+        scope = -1;
+      }
+      if (depth > 0 && cursor.gotoNextSibling()) {
+        roles[depth] = childRole(rules, types[depth - 1], cursor.currentFieldName, roles[depth - 1]);
+        break;
+      }
+      if (depth === 0 || !cursor.gotoParent()) return finish();
+      depth--;
+    }
+  }
+
+  function finish(): ParsedSource {
+    if (pendingEol >= 0) leaves.push({ text: '', start: pendingEol, end: pendingEol, kind: 'eol', scope: -1 });
+    return { language, leaves, scopes, errors };
+  }
+}
+
+/** The role a child passes on: its parent's rule for the child's field (or `'*'`), else what the parent had. */
+function childRole(rules: LanguageRules, parentType: string, field: string | null, parentRole: NameClass | ''): NameClass | '' {
+  const rule = rules.contexts[parentType];
+  if (rule === undefined) return parentRole;
+  if (typeof rule === 'string') return rule;
+  if (field && Object.hasOwn(rule, field)) return rule[field];
+  return Object.hasOwn(rule, '*') ? rule['*'] : parentRole;
+}
+
+function leafFor(rules: LanguageRules, type: string, named: boolean, text: string, start: number, end: number, inherited: NameClass | '', scope: number): Leaf {
+  if (Object.hasOwn(rules.identifiers, type)) {
+    if (rules.verbatim.has(text)) return { text, start, end, kind: 'keyword', scope };
+    const own = rules.identifiers[type];
+    // A field or type identifier is that whatever its context; a plain identifier takes the context's role.
+    return { text, start, end, kind: 'name', role: own ?? (inherited || 'var'), scope };
+  }
+  if (text.startsWith('#')) return { text, start, end, kind: 'directive', scope };
+  if (named || /^[A-Za-z_]/.test(text)) return { text, start, end, kind: 'keyword', scope };
+  return { text, start, end, kind: 'punct', scope };
+}
+
+function functionName(source: string, cursor: Cursor): string | undefined {
+  const node = cursor.currentNode;
+  let declarator = node.childForFieldName('name') ?? node.childForFieldName('declarator');
+  while (declarator && declarator.type !== 'identifier' && declarator.type !== 'field_identifier') {
+    declarator = declarator.childForFieldName('declarator') ?? declarator.namedChild(0);
+  }
+  return declarator ? source.slice(declarator.startIndex, declarator.endIndex) : undefined;
+}
+
+function lineEnd(source: string, from: number): number {
+  for (let i = source.indexOf('\n', from); i >= 0; i = source.indexOf('\n', i + 1)) {
+    let j = i - 1;
+    if (source[j] === '\r') j--;
+    if (source[j] !== '\\') return i;
+  }
+  return source.length;
+}
