@@ -14,6 +14,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // web-tree-sitter's ESM build finds itself through import.meta.url, which a CommonJS bundle does not have.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
 };
 
 function testEntries(dir) {

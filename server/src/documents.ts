@@ -6,6 +6,7 @@ import type { DidChangeTextDocumentParams, DidOpenTextDocumentParams, TextDocume
 import { LineIndex, type Position } from './lineIndex';
 import { TextStore } from './textStore';
 import { TokenState } from './tokenState';
+import { TokompilerState } from './tokompilerState';
 import type { Tokenizer } from './tokenizers/types';
 
 /** How much of the start of a document is looked at for NUL characters to call it binary. */
@@ -17,11 +18,14 @@ export class Document {
   private _bytes: number;
   private _characters: number;
   private readonly states = new Map<Tokenizer, TokenState>();
+  private tokompilerState: TokompilerState | undefined;
 
   constructor(
     readonly uri: string,
     public version: number,
     text: string,
+    /** The client's language id (`c`, `fortran`, …); '' when unknown. */
+    readonly languageId = '',
   ) {
     this.store = new TextStore(text);
     this._lines = new LineIndex(text);
@@ -83,6 +87,12 @@ export class Document {
     return state;
   }
 
+  /** The document as the Tokompiler sees it (created on first use). */
+  get tokompiler(): TokompilerState {
+    this.tokompilerState ??= new TokompilerState(this.store, this.uri, this.languageId);
+    return this.tokompilerState;
+  }
+
   applyChange(change: TextDocumentContentChangeEvent): void {
     if (!('range' in change) || !change.range) {
       this.replaceAll(change.text);
@@ -100,6 +110,7 @@ export class Document {
     this.store.edit(start, end, change.text);
     this._lines.edit(this.store, start, end, change.text.length);
     for (const state of this.states.values()) state.edit(start, end, change.text);
+    this.tokompilerState?.edit({ start, end, inserted: change.text.length });
   }
 
   dispose(): void {
@@ -109,6 +120,7 @@ export class Document {
 
   private replaceAll(text: string): void {
     for (const state of this.states.values()) state.reset();
+    this.tokompilerState?.reset();
     this.store.reset(text);
     this._bytes = Buffer.byteLength(text, 'utf8');
     this._characters = codePoints(text);
@@ -134,9 +146,9 @@ export class DocumentStore {
   }
 
   open(params: DidOpenTextDocumentParams): void {
-    const { uri, version, text } = params.textDocument;
+    const { uri, version, text, languageId } = params.textDocument;
     this.docs.get(uri)?.dispose();
-    this.docs.set(uri, new Document(uri, version, text));
+    this.docs.set(uri, new Document(uri, version, text, languageId));
   }
 
   change(params: DidChangeTextDocumentParams): void {

@@ -87,6 +87,8 @@ export interface TokenizerStats {
   exact: boolean;
   /** Set when the model prepends a BOS token that `count` leaves out. */
   bosNote?: string;
+  /** What the count is of when it is not a model's tokens (the Tokompiler's closed-vocabulary code tokens). */
+  note?: string;
   /** Set (and the numbers 0) when the tokenizer could not be loaded. */
   error?: string;
 }
@@ -138,6 +140,8 @@ export interface CompareEntry {
   /** The token ids and each token's text (empty for the later tokens of a split character); absent over the cap. */
   ids?: number[];
   pieces?: string[];
+  /** What the count is of when it is not a model's tokens (the Tokompiler's). */
+  note?: string;
   error?: string;
 }
 
@@ -171,4 +175,35 @@ export type ServerTimingsResult = Record<string, number[]>;
 export namespace ServerTimingsRequest {
   export const method = 'tokscope/serverTimings';
   export const type = new RequestType<ServerTimingsParams, ServerTimingsResult, void>(method);
+}
+
+export interface TokompileParams {
+  textDocument: TextDocumentIdentifier;
+}
+
+/**
+ * The document as the Tokompiler sees it, in the modes of `tokscope.tokompiler.*`: the anonymised code (the source's
+ * layout, every name and literal replaced by `class_N`), the number of Tokompiler tokens, and the placeholder → name
+ * mapping (`file` for names outside functions, `functions[i]` per function with `scope: function`).
+ */
+export interface TokompileResponse {
+  version: number;
+  language: string;
+  scope: 'file' | 'function';
+  comments: 'drop' | 'keep';
+  code: string;
+  tokenCount: number;
+  /** Tokens outside the closed vocabulary ([UNK]). */
+  unknown: number;
+  /** Names numbered past 1000 (outside the vocabulary, so [UNK]). */
+  overflow: number;
+  /** Regions that did not parse (kept verbatim). */
+  errors: Range[];
+  mapping: { scope: 'file' | 'function'; file: Record<string, string>; functions: Record<string, string>[] };
+}
+
+/** Sent by the client's Tokompiler view. Fails with a message naming the languages when the document has none. */
+export namespace TokompileRequest {
+  export const method = 'tokscope/tokompile';
+  export const type = new RequestType<TokompileParams, TokompileResponse, void>(method);
 }

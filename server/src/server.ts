@@ -10,7 +10,8 @@ import { hover } from './handlers/hover';
 import { inlayHints } from './handlers/inlayHints';
 import { lineCounts, tokenSpans } from './handlers/spans';
 import { documentStats, listTokenizers } from './handlers/stats';
-import { CompareRequest, DocumentStatsRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest } from './protocol';
+import { tokompileDocument } from './handlers/tokompiler';
+import { CompareRequest, DocumentStatsRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest } from './protocol';
 import { SettingsCache } from './settings';
 import { Timings } from './timings';
 
@@ -52,6 +53,7 @@ export function startServer(): void {
   const list = guard(ctx, ListTokenizersRequest.method, (_: void, t) => listTokenizers(ctx, t));
   connection.onRequest(ListTokenizersRequest.type, (t) => list(undefined, t));
   connection.onRequest(CompareRequest.type, guard(ctx, CompareRequest.method, (p, t) => compare(ctx, p, t)));
+  connection.onRequest(TokompileRequest.type, guard(ctx, TokompileRequest.method, (p, t) => tokompileDocument(ctx, p, t)));
   connection.onRequest(ServerTimingsRequest.type, (p) => ctx.timings.snapshot(p?.clear === true));
 
   connection.listen();

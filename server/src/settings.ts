@@ -14,16 +14,19 @@ export interface Settings {
   /** Documents over this many UTF-8 bytes are counted in the background and never get spans. */
   maxFileSize: number;
   inlayHints: { enabled: boolean };
+  /** How the Tokompiler numbers names (per file or per function) and whether it keeps comments. */
+  tokompiler: { scope: 'file' | 'function'; comments: 'drop' | 'keep' };
   /** Only set in a trusted workspace. */
   kl3mDir: string | undefined;
 }
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   tokenizers: ['o200k_base', 'cl100k_base', 'llama3'],
   activeTokenizer: 'o200k_base',
   contextWindow: 128000,
   maxFileSize: 5 * 1024 * 1024,
   inlayHints: { enabled: false },
+  tokompiler: { scope: 'file', comments: 'drop' },
   kl3mDir: undefined,
 });
 
@@ -48,6 +51,7 @@ export function sanitizeSettings(raw: unknown, trusted: boolean): Settings {
   if (tokenizers.length === 0) tokenizers = [...DEFAULT_SETTINGS.tokenizers];
   const activeTokenizer = allowedTokenizerName(r.activeTokenizer, trusted) ? r.activeTokenizer : DEFAULT_SETTINGS.activeTokenizer;
   const hints = (r.inlayHints !== null && typeof r.inlayHints === 'object' ? r.inlayHints : {}) as Record<string, unknown>;
+  const tk = (r.tokompiler !== null && typeof r.tokompiler === 'object' ? r.tokompiler : {}) as Record<string, unknown>;
   const kl3mDir = trusted && typeof r.kl3mDir === 'string' && r.kl3mDir.trim() !== '' ? r.kl3mDir.trim() : undefined;
   return {
     tokenizers,
@@ -55,6 +59,10 @@ export function sanitizeSettings(raw: unknown, trusted: boolean): Settings {
     contextWindow: positiveInt(r.contextWindow, DEFAULT_SETTINGS.contextWindow),
     maxFileSize: positiveInt(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     inlayHints: { enabled: typeof hints.enabled === 'boolean' ? hints.enabled : DEFAULT_SETTINGS.inlayHints.enabled },
+    tokompiler: {
+      scope: tk.scope === 'function' ? 'function' : 'file',
+      comments: tk.comments === 'keep' ? 'keep' : 'drop',
+    },
     kl3mDir,
   };
 }

@@ -6,6 +6,7 @@ import { UsageError, parseArgs } from './args';
 import { runCount } from './count';
 import { runEncode } from './encode';
 import { runTokenizers } from './tokenizers';
+import { runTokompile } from './tokompile';
 
 const HELP = `usage: tokscope <command> [options]
 
@@ -15,10 +16,14 @@ commands:
                                                count tokens of files or stdin
   encode -t NAME [--json] [--byte-offsets] [--allow-special] [FILE|-]
                                                token ids and offsets
+  tokompile [--lang L] [--scope file|function] [--comments drop|keep] [--json] [--decode] [FILE|-]
+                                               code as the Tokompiler sees it (names anonymised by role);
+                                               --decode rebuilds source from its --json output
   lsp --stdio | --node-ipc                     run the language server (what the VS Code extension starts)
 
 tokenizer names: o200k_base, cl100k_base, p50k_base, r50k_base, llama3, qwen3, the KL3M presets
-(kl3m-001-32k, kl3m-003-64k, …; folder from --kl3m-dir or TOKSCOPE_KL3M_DIR), hf:PATH, gguf:PATH`;
+(kl3m-001-32k, kl3m-003-64k, …; folder from --kl3m-dir or TOKSCOPE_KL3M_DIR), hf:PATH, gguf:PATH, and
+tokompiler (its own closed-vocabulary code tokens, language from the extension or --lang)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,9 +35,11 @@ async function main(argv: string[]): Promise<number> {
     case 'tokenizers':
       return runTokenizers(parseArgs(rest, { flags: ['json'], options: ['kl3m-dir'] }));
     case 'count':
-      return runCount(parseArgs(rest, { flags: ['json', 'with-bos', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
+      return runCount(parseArgs(rest, { flags: ['json', 'with-bos', 'allow-special'], options: ['kl3m-dir', 'lang'], multi: ['t'] }));
     case 'encode':
       return runEncode(parseArgs(rest, { flags: ['json', 'byte-offsets', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
+    case 'tokompile':
+      return runTokompile(parseArgs(rest, { flags: ['json', 'decode'], options: ['lang', 'scope', 'comments'] }));
     case 'lsp': {
       if (!rest.includes('--stdio') && !rest.includes('--node-ipc')) throw new UsageError('lsp needs --stdio or --node-ipc');
       // Loaded on demand: the other commands should not pay for parsing the LSP libraries' setup.

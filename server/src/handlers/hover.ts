@@ -6,7 +6,9 @@ import type { CancellationToken, Hover, HoverParams } from 'vscode-languageserve
 import type { Document } from '../documents';
 import type { Settings } from '../settings';
 import type { Tokenizer } from '../tokenizers/types';
-import { awaitOrCancel, isExact, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
+import type { TokompileResult } from '../tokompiler/index';
+import { awaitOrCancel, isCancellation, isExact, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
+import { isTokompiler, TOKOMPILER, tokompilerFormAt, tokompilerLineCounts, tokompilerResult, tokompilerTokensIn } from './tokompiler';
 import { tokensIn } from './spans';
 
 export async function hover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
@@ -16,10 +18,13 @@ export async function hover(ctx: ServerContext, params: HoverParams, token: Canc
   throwIfCancelled(token);
   const offset = doc.offsetAt(params.position);
   // The table first: it brings every tokenizer's incremental encoding up to date, which the token index then uses.
-  const parts = [await countsTable(ctx, doc, settings, offset, token)];
+  const tokompiled = await tokompiledFor(doc, settings, token);
+  const parts = [await countsTable(ctx, doc, settings, offset, token, tokompiled)];
+  const form = tokompiled && tokompilerFormAt(tokompiled, offset);
+  if (form) parts.unshift(`**Tokompiler** — ${codeSpan(form.text)} is \`${form.form}\` (class ${form.cls}); its cost in each tokenizer is the *word* column below`);
   let range: Hover['range'];
   throwIfCancelled(token);
-  if (!spansUnavailable(doc, settings)) {
+  if (!spansUnavailable(doc, settings) && !isTokompiler(settings.activeTokenizer)) {
     const active = tokenizerFor(ctx, settings.activeTokenizer, settings);
     const under = tokenUnder(doc, active, offset);
     if (under) {
@@ -51,13 +56,28 @@ function tokenUnder(doc: Document, tok: Tokenizer, offset: number) {
   return { markdown: lines.join('\n'), start: found.starts[0], end: found.ends[found.ends.length - 1] };
 }
 
-async function countsTable(ctx: ServerContext, doc: Document, settings: Settings, offset: number, token: CancellationToken): Promise<string> {
+/** The document's Tokompiler result when its language has a front end (else undefined, quietly). */
+async function tokompiledFor(doc: Document, settings: Settings, token: CancellationToken): Promise<TokompileResult | undefined> {
+  if (!doc.tokompiler.language || spansUnavailable(doc, settings)) return undefined;
+  try {
+    return await tokompilerResult(doc, settings, token);
+  } catch (e) {
+    if (isCancellation(e)) throw e;
+    return undefined;
+  }
+}
+
+async function countsTable(ctx: ServerContext, doc: Document, settings: Settings, offset: number, token: CancellationToken, tokompiled: TokompileResult | undefined): Promise<string> {
   const pos = doc.positionAt(offset);
   const lineText = doc.slice(doc.lines.lineStart(pos.line), doc.lines.lineContentEnd(doc.source, pos.line));
   const word = wordAt(lineText, pos.character);
   const rows = ['| tokenizer | word | line | document | |', '| --- | ---: | ---: | ---: | --- |'];
   for (const name of settings.tokenizers) {
     throwIfCancelled(token);
+    if (isTokompiler(name)) {
+      rows.push(tokompilerRow(doc, tokompiled, offset, pos.line));
+      continue;
+    }
     let tok: Tokenizer;
     try {
       tok = tokenizerFor(ctx, name, settings);
@@ -80,6 +100,14 @@ async function countsTable(ctx: ServerContext, doc: Document, settings: Settings
     rows.push(`| ${name} | ${wordCount} | ${lineCount} | ${docCount} | ${isExact(name) ? 'exact' : 'estimate'} |`);
   }
   return (word ? `word ${codeSpan(word)}\n\n` : '') + rows.join('\n');
+}
+
+/** The Tokompiler's row: the tokens of the leaf under the cursor, of the line, of the document. */
+function tokompilerRow(doc: Document, r: TokompileResult | undefined, offset: number, line: number): string {
+  if (!r) return `| ${TOKOMPILER} | | | | not for this language |`;
+  const under = tokompilerTokensIn(r, offset, offset).ids.length;
+  const onLine = tokompilerLineCounts(doc, r, line, line)[0];
+  return `| ${TOKOMPILER} | ${under} | ${onLine} | ${r.tokens.length} | closed vocabulary |`;
 }
 
 /** Lines and words longer than this (UTF-16 units) are not counted on hover. */

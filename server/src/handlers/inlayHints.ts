@@ -2,6 +2,7 @@
 import { type CancellationToken, type InlayHint, InlayHintKind, type InlayHintParams } from 'vscode-languageserver';
 import { offsetsOf, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
 import { countLines } from './spans';
+import { isTokompiler, TOKOMPILER, tokompilerLineCounts, tokompilerResult } from './tokompiler';
 
 export async function inlayHints(ctx: ServerContext, params: InlayHintParams, token: CancellationToken): Promise<InlayHint[] | null> {
   const doc = ctx.documents.get(params?.textDocument?.uri);
@@ -9,11 +10,13 @@ export async function inlayHints(ctx: ServerContext, params: InlayHintParams, to
   const settings = await ctx.settings.get(doc.uri);
   throwIfCancelled(token);
   if (!settings.inlayHints.enabled || spansUnavailable(doc, settings)) return null;
-  const tok = tokenizerFor(ctx, settings.activeTokenizer, settings);
   const [from, to] = offsetsOf(doc, params.range);
   const startLine = doc.lines.lineAt(from);
   const endLine = doc.lines.lineAt(to);
-  const counts = countLines(doc, tok, startLine, endLine);
+  const tompiled = isTokompiler(settings.activeTokenizer);
+  const tok = tompiled ? undefined : tokenizerFor(ctx, settings.activeTokenizer, settings);
+  const counts = tok ? countLines(doc, tok, startLine, endLine) : tokompilerLineCounts(doc, await tokompilerResult(doc, settings, token), startLine, endLine);
+  const tokName = tok?.name ?? TOKOMPILER;
   const hints: InlayHint[] = [];
   for (let i = 0; i < counts.length; i++) {
     const line = startLine + i;
@@ -24,7 +27,7 @@ export async function inlayHints(ctx: ServerContext, params: InlayHintParams, to
       label: `${counts[i]} tok`,
       kind: InlayHintKind.Type,
       paddingLeft: true,
-      tooltip: `${counts[i]} ${tok.name} tokens start on this line`,
+      tooltip: `${counts[i]} ${tokName} tokens start on this line`,
     });
   }
   return hints;

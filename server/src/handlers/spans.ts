@@ -1,9 +1,10 @@
 /** `tokscope/tokenSpans` and `tokscope/lineCounts`: token boundaries and per-line counts for the visible range. */
-import type { CancellationToken } from 'vscode-languageserver';
+import { type CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Document } from '../documents';
 import type { LineCountsParams, LineCountsResult, TokenSpansParams, TokenSpansResult } from '../protocol';
 import type { Tokenizer } from '../tokenizers/types';
 import { invalidParams, offsetsOf, openDocument, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
+import { isTokompiler, TOKOMPILER, tokompilerLineCounts, tokompilerResult, tokompilerTokensIn } from './tokompiler';
 
 export interface TokensIn {
   starts: number[];
@@ -43,14 +44,17 @@ export async function tokenSpans(ctx: ServerContext, params: TokenSpansParams, t
   const doc = openDocument(ctx, params?.textDocument?.uri);
   const settings = await ctx.settings.get(doc.uri);
   throwIfCancelled(token);
-  const tok = tokenizerFor(ctx, params.tokenizer ?? settings.activeTokenizer, settings);
-  const result: TokenSpansResult = { tokenizer: tok.name, version: doc.version, positions: [], ids: [] };
+  const name = params.tokenizer ?? settings.activeTokenizer;
+  const version = doc.version;
+  const tok = isTokompiler(name) ? undefined : tokenizerFor(ctx, name, settings);
+  const result: TokenSpansResult = { tokenizer: tok?.name ?? TOKOMPILER, version, positions: [], ids: [] };
   const unavailable = spansUnavailable(doc, settings);
   if (unavailable) return { ...result, unavailable };
   if (!params.range) throw invalidParams('range is required');
   const [from, to] = offsetsOf(doc, params.range);
   throwIfCancelled(token);
-  const { starts, ends, ids } = tokensIn(doc, tok, from, to);
+  const { starts, ends, ids } = tok ? tokensIn(doc, tok, from, to) : tokompilerTokensIn(await tokompilerResult(doc, settings, token), from, to);
+  if (doc.version !== version) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
   for (let i = 0; i < ids.length; i++) {
     const a = doc.positionAt(starts[i]);
     const b = doc.positionAt(ends[i]);
@@ -64,14 +68,21 @@ export async function lineCounts(ctx: ServerContext, params: LineCountsParams, t
   const doc = openDocument(ctx, params?.textDocument?.uri);
   const settings = await ctx.settings.get(doc.uri);
   throwIfCancelled(token);
-  const tok = tokenizerFor(ctx, params.tokenizer ?? settings.activeTokenizer, settings);
+  const name = params.tokenizer ?? settings.activeTokenizer;
+  const version = doc.version;
+  const tok = isTokompiler(name) ? undefined : tokenizerFor(ctx, name, settings);
   const lastLine = doc.lines.lineCount - 1;
   const startLine = clampLine(params.startLine, lastLine);
   const endLine = Math.max(startLine, clampLine(params.endLine, lastLine));
-  const result: LineCountsResult = { tokenizer: tok.name, version: doc.version, startLine, counts: [] };
+  const result: LineCountsResult = { tokenizer: tok?.name ?? TOKOMPILER, version, startLine, counts: [] };
   const unavailable = spansUnavailable(doc, settings);
   if (unavailable) return { ...result, unavailable };
-  result.counts = countLines(doc, tok, startLine, endLine);
+  if (tok) result.counts = countLines(doc, tok, startLine, endLine);
+  else {
+    const r = await tokompilerResult(doc, settings, token);
+    if (doc.version !== version) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
+    result.counts = tokompilerLineCounts(doc, r, startLine, endLine);
+  }
   return result;
 }
 

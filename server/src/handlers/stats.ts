@@ -5,13 +5,18 @@ import type { DocumentStatsParams, DocumentStatsResult, TokenizerDescription, To
 import { registryOptions } from '../settings';
 import { getTokenizer, listTokenizers as registryList } from '../tokenizers/registry';
 import type { Tokenizer } from '../tokenizers/types';
-import { awaitOrCancel, bosNote, isExact, offsetsOf, openDocument, type ServerContext, throwIfCancelled, tokenizerFor } from './common';
+import type { Document } from '../documents';
+import type { Settings } from '../settings';
+import { vocabularyTokens } from '../tokompiler/vocab';
+import { awaitOrCancel, bosNote, isCancellation, isExact, offsetsOf, openDocument, type ServerContext, throwIfCancelled, tokenizerFor } from './common';
+import { isTokompiler, TOKOMPILER, TOKOMPILER_NOTE, tokompilerResult } from './tokompiler';
 
 export async function documentStats(ctx: ServerContext, params: DocumentStatsParams, token: CancellationToken): Promise<DocumentStatsResult> {
   const doc = openDocument(ctx, params?.textDocument?.uri);
   const settings = await ctx.settings.get(doc.uri);
   const names = Array.isArray(params.tokenizers) && params.tokenizers.length ? params.tokenizers : settings.tokenizers;
   const loaded: Array<{ name: string; tok?: Tokenizer; error?: string }> = names.map((name) => {
+    if (isTokompiler(name)) return { name: TOKOMPILER };
     try {
       return { name: String(name), tok: tokenizerFor(ctx, name, settings) };
     } catch (e) {
@@ -31,6 +36,12 @@ export async function documentStats(ctx: ServerContext, params: DocumentStatsPar
   const result: DocumentStatsResult = { version: doc.version, contextWindow: settings.contextWindow, document: [] };
   if (selectionText !== undefined) result.selection = [];
   for (const { name, tok, error } of loaded) {
+    if (!tok && isTokompiler(name)) {
+      const entry = await tokompilerStats(doc, settings, selectionText !== undefined ? offsetsOf(doc, params.range!) : undefined, docSize, selectionSize, token);
+      result.document.push(entry.document);
+      if (entry.selection) result.selection?.push(entry.selection);
+      continue;
+    }
     if (!tok) {
       const failed = { tokenizer: name, count: 0, characters: 0, bytes: 0, tokensPerCharacter: 0, exact: false, error };
       result.document.push(failed);
@@ -57,6 +68,27 @@ function stats(tok: Tokenizer, count: number, size: { characters: number; bytes:
   return out;
 }
 
+/** The Tokompiler's counts: of the document, and of the tokens whose leaves start inside the selection. */
+async function tokompilerStats(doc: Document, settings: Settings, range: [number, number] | undefined, docSize: Size, selectionSize: Size | undefined, token: CancellationToken) {
+  const base = { tokenizer: TOKOMPILER, exact: true, note: TOKOMPILER_NOTE };
+  try {
+    const r = await tokompilerResult(doc, settings, token);
+    const count = r.tokens.length;
+    const document: TokenizerStats = { ...base, count, ...docSize, tokensPerCharacter: docSize.characters ? count / docSize.characters : 0 };
+    if (!range || !selectionSize) return { document };
+    let inSelection = 0;
+    for (let i = 0; i < count; i++) if (r.sourceRanges[2 * i] >= range[0] && r.sourceRanges[2 * i] < range[1]) inSelection++;
+    const selection: TokenizerStats = { ...base, count: inSelection, ...selectionSize, tokensPerCharacter: selectionSize.characters ? inSelection / selectionSize.characters : 0 };
+    return { document, selection };
+  } catch (e) {
+    if (isCancellation(e)) throw e;
+    const failed: TokenizerStats = { ...base, count: 0, characters: 0, bytes: 0, tokensPerCharacter: 0, exact: false, error: (e as Error).message };
+    return { document: failed, selection: range ? failed : undefined };
+  }
+}
+
+type Size = { characters: number; bytes: number };
+
 function textSize(text: string): { characters: number; bytes: number } {
   return { characters: codePoints(text), bytes: Buffer.byteLength(text, 'utf8') };
 }
@@ -81,5 +113,6 @@ export async function listTokenizers(ctx: ServerContext, token: CancellationToke
     }
     out.push(row);
   }
+  out.push({ name: TOKOMPILER, kind: 'tokompiler', vocabSize: vocabularyTokens().length - 1, available: true, exact: true, source: 'built in (tree-sitter WASM grammars; Fortran scanner)', note: TOKOMPILER_NOTE });
   return out;
 }

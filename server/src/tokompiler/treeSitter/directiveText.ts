@@ -11,7 +11,7 @@ const CLAUSE_WORDS = new Set(
   'static dynamic guided auto runtime monotonic nonmonotonic simd tofrom to from alloc release delete always close present mapper default none shared private firstprivate master primary spread inscan task max min iand ior ieor and or omp_priv omp_orig omp_in omp_out conditional teams parallel for sections taskgroup'.split(' '),
 );
 
-const TOKEN = /\s+|[A-Za-z_]\w*|\d[\w.]*(?:[eE][+-]?\d+)?[fFlLuU]*|"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||##|\.\.\.|\\\r?\n|[^\s]/gy;
+const TOKEN = /\s+|[A-Za-z_]\w*|\.?\d(?:[eEpP][+-]|[\w.])*|"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||##|\.\.\.|\\\r?\n|[^\s]/gy;
 
 export function directiveLeaves(text: string, offset: number, scope: number, pragma: boolean, verbatim: Set<string>): Leaf[] {
   const out: Leaf[] = [];
@@ -27,7 +27,7 @@ export function directiveLeaves(text: string, offset: number, scope: number, pra
     if (/^[A-Za-z_]/.test(t)) {
       if (pragma) out.push(depth > 0 && !CLAUSE_WORDS.has(t.toLowerCase()) && !verbatim.has(t) ? leaf('name', 'var') : leaf('directive'));
       else out.push(verbatim.has(t) ? leaf('keyword') : leaf('name', 'var'));
-    } else if (/^\d/.test(t)) out.push(pragma ? leaf('directive') : leaf('literal', 'num'));
+    } else if (/^\.?\d/.test(t)) out.push(pragma ? leaf('directive') : leaf('literal', 'num'));
     else if (t.startsWith('"')) out.push(pragma ? leaf('directive') : leaf('literal', 'str'));
     else if (t.startsWith("'")) out.push(pragma ? leaf('directive') : leaf('literal', 'char'));
     else out.push(leaf('punct'));

@@ -72,12 +72,14 @@ function walk(cursor: Cursor, rules: LanguageRules, language: string, source: st
       scopes.push({ start, end, name: functionName(source, cursor) });
     }
     const text = source.slice(start, end);
+    // Anonymous nodes share names with named ones (TypeScript's keyword `number`, JavaScript's literal `number`).
+    const named = cursor.nodeIsNamed;
     if (!descend) {
       // nothing: a MISSING node has no text
-    } else if (Object.hasOwn(rules.literals, type)) {
+    } else if (named && Object.hasOwn(rules.literals, type)) {
       push({ text, start, end, kind: 'literal', role: rules.literals[type], scope });
       descend = false;
-    } else if (commentTypes.has(type)) {
+    } else if (named && commentTypes.has(type)) {
       push({ text, start, end, kind: 'comment', scope });
       descend = false;
     } else if (type === 'preproc_arg') {
@@ -88,7 +90,7 @@ function walk(cursor: Cursor, rules: LanguageRules, language: string, source: st
       push({ text, start, end, kind: 'directive', scope });
       descend = false;
     } else if (cursor.currentNode.childCount === 0) {
-      if (end > start) push(leafFor(rules, type, cursor.nodeIsNamed, text, start, end, inherited, scope));
+      if (end > start) push(leafFor(rules, type, named, text, start, end, inherited, scope));
       descend = false;
     }
     if (descend && cursor.gotoFirstChild()) {
@@ -128,7 +130,7 @@ function childRole(rules: LanguageRules, parentType: string, field: string | nul
 }
 
 function leafFor(rules: LanguageRules, type: string, named: boolean, text: string, start: number, end: number, inherited: NameClass | '', scope: number): Leaf {
-  if (Object.hasOwn(rules.identifiers, type)) {
+  if (named && Object.hasOwn(rules.identifiers, type)) {
     if (rules.verbatim.has(text)) return { text, start, end, kind: 'keyword', scope };
     const own = rules.identifiers[type];
     // A field or type identifier is that whatever its context; a plain identifier takes the context's role.
