@@ -48,9 +48,10 @@ export function ensureCodeServer(log = (s) => process.stderr.write(s + '\n')) {
 
 /**
  * Starts code-server with `workspace` open, in a fresh temporary home (the extension under test is loaded through the
- * workbench URL, see test/e2e/runner.mjs). Resolves with its URL and a `stop()` that ends its whole process group.
+ * workbench URL, see test/e2e/runner.mjs, unless `install` names .vsix files to install into the extensions folder
+ * first). Resolves with its URL and a `stop()` that ends its whole process group.
  */
-export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = true } = {}) {
+export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = true, install = [] } = {}) {
   const entry = ensureCodeServer();
   const home = mkdtempSync(join(tmpdir(), 'tokscope-home-'));
   const data = join(home, 'data');
@@ -67,6 +68,12 @@ export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = 
     }),
   );
   writeFileSync(join(home, 'config.yaml'), 'auth: none\n');
+  const env = { ...process.env, HOME: home, TMPDIR: home };
+  const dirs = ['--config', join(home, 'config.yaml'), '--user-data-dir', data, '--extensions-dir', extensionsDir ?? join(home, 'exts')];
+  for (const vsix of install) {
+    // Installs and exits (about a second); the server started below then loads it like any installed extension.
+    execFileSync(process.execPath, [entry, ...dirs, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  }
   const args = [
     entry,
     '--auth', 'none',
@@ -75,12 +82,10 @@ export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = 
     '--disable-update-check',
     // A trusted run skips the trust prompt; an untrusted one is how the workspace-trust behaviour is tested.
     ...(trusted ? ['--disable-workspace-trust'] : []),
-    '--config', join(home, 'config.yaml'),
-    '--user-data-dir', data,
-    '--extensions-dir', extensionsDir ?? join(home, 'exts'),
+    ...dirs,
   ];
   if (workspace) args.push(workspace);
-  const child = spawn(process.execPath, args, { env: { ...process.env, HOME: home, TMPDIR: home }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () => {
     try {
       process.kill(-child.pid, 'SIGTERM');
@@ -99,7 +104,7 @@ export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = 
       const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], home, child, stop });
+        resolve({ url: m[1], home, extensionsDir: dirs[dirs.length - 1], child, stop });
       }
     };
     child.stdout.on('data', onData);

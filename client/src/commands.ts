@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ListTokenizersRequest, TokenSpansRequest } from '../../server/src/protocol';
+import { splitByBudget, tokenStarts } from './budget';
+import type { ServerSupervisor } from './client';
 import { config, type OverlayMode } from './config';
 import type { ComparePanel } from './features/comparePanel';
 import { log, showError } from './log';
@@ -10,7 +12,11 @@ type Command = (client: LanguageClient, features: Features, ...args: unknown[]) 
 /** What commands can reach besides the server. */
 export interface Features {
   compare: ComparePanel | undefined;
+  supervisor: ServerSupervisor;
 }
+
+/** Commands that work while the language server is not running. */
+const WITHOUT_SERVER = new Set(['openLog', 'restartServer']);
 
 /** Every command of the palette (category tokscope), registered as `tokscope.<name>`. */
 export const COMMANDS: Record<string, Command> = {
@@ -60,6 +66,10 @@ export const COMMANDS: Record<string, Command> = {
   async openLog() {
     log.show();
   },
+  async restartServer(_client, features) {
+    await features.supervisor.restart();
+    log.info('language server restarted by hand');
+  },
   async compare(_client, features) {
     await features.compare?.show();
   },
@@ -71,7 +81,10 @@ export const COMMANDS: Record<string, Command> = {
   async splitSelectionByBudget(client, _features, budgetArg) {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return [];
-    let budget = typeof budgetArg === 'number' ? budgetArg : undefined;
+    if (budgetArg !== undefined && !(typeof budgetArg === 'number' && Number.isInteger(budgetArg) && budgetArg >= 1)) {
+      return showError(`the budget must be a positive whole number, not ${String(budgetArg)}`);
+    }
+    let budget = budgetArg as number | undefined;
     if (budget === undefined) {
       const input = await vscode.window.showInputBox({ title: 'tokscope: tokens per chunk', value: '1024', validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'a positive whole number') });
       if (!input) return [];
@@ -81,43 +94,15 @@ export const COMMANDS: Record<string, Command> = {
     const range = editor.selection.isEmpty ? new vscode.Range(0, 0, doc.lineCount, 0) : editor.selection;
     const res = await client.sendRequest(TokenSpansRequest.type, { textDocument: { uri: doc.uri.toString() }, range: client.code2ProtocolConverter.asRange(range) });
     if (res.unavailable) return showError(`cannot split this document (${res.unavailable})`);
-    const chunks = splitByBudget(doc, res.positions, budget, doc.offsetAt(range.start), doc.offsetAt(range.end));
+    const offsets: number[] = [];
+    for (let i = 0; i < res.positions.length; i += 4) offsets.push(doc.offsetAt(new vscode.Position(res.positions[i], res.positions[i + 1])));
+    const to = doc.offsetAt(range.end);
+    const chunks = splitByBudget(doc.getText(), tokenStarts(offsets, doc.offsetAt(range.start), to), budget, to);
     const text = chunks.map((c, i) => `----- chunk ${i + 1}: ${c.tokens} ${res.tokenizer} tokens -----\n${c.text}`).join('\n');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text }), { preview: false, viewColumn: vscode.ViewColumn.Beside });
     return chunks.map((c) => c.tokens);
   },
 };
-
-/** Cuts token spans (positions as in TokenSpansResult) into chunks of at most `budget` tokens within [from, to). */
-function splitByBudget(doc: vscode.TextDocument, p: number[], budget: number, from: number, to: number): Array<{ text: string; tokens: number }> {
-  // Token starts, one per token (a character split over several tokens gives equal starts: never cut between them).
-  const starts: number[] = [];
-  for (let i = 0; i < p.length; i += 4) {
-    const s = Math.max(from, doc.offsetAt(new vscode.Position(p[i], p[i + 1])));
-    if (s < to) starts.push(s);
-  }
-  const cuttable = (k: number) => k >= starts.length || starts[k] > starts[k - 1];
-  const chunks: Array<{ text: string; tokens: number }> = [];
-  let first = 0; // index into starts of the chunk's first token
-  const text = doc.getText();
-  while (first < starts.length) {
-    let last = Math.min(starts.length, first + budget); // exclusive
-    while (last > first + 1 && !cuttable(last)) last--;
-    if (last < starts.length) {
-      // Prefer to end the chunk with a token that ends a line.
-      for (let k = last; k > first + 1; k--) {
-        if (cuttable(k) && text.slice(starts[k - 1], starts[k]).includes('\n')) {
-          last = k;
-          break;
-        }
-      }
-    }
-    const end = last < starts.length ? starts[last] : to;
-    chunks.push({ text: text.slice(starts[first], end), tokens: last - first });
-    first = last;
-  }
-  return chunks;
-}
 
 async function toggleMode(mode: OverlayMode): Promise<void> {
   await config.set('overlays.mode', config.overlayMode() === mode ? 'counts' : mode);
@@ -128,7 +113,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     context.subscriptions.push(
       vscode.commands.registerCommand(`tokscope.${name}`, async (...args: unknown[]) => {
         const c = client();
-        if (!c || !c.isRunning()) return showError('the language server is not running');
+        if (!c || (!c.isRunning() && !WITHOUT_SERVER.has(name))) return showError('the language server is not running (tokscope: Restart Language Server starts it)');
         try {
           return await run(c, features, ...args);
         } catch (e) {

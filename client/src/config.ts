@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
+import * as values from './configValues';
 
-/** Typed reads of the `tokscope.*` settings the client itself uses (the server reads the rest). */
-export type OverlayMode = 'off' | 'counts' | 'boundaries' | 'heat';
+/** Typed, sanitised reads of the `tokscope.*` settings the client itself uses (the server reads the rest). */
+export type { OverlayMode } from './configValues';
 
 const section = () => vscode.workspace.getConfiguration('tokscope');
 
 export const config = {
-  activeTokenizer: (): string => section().get<string>('activeTokenizer', 'o200k_base'),
-  tokenizers: (): string[] => section().get<string[]>('tokenizers', ['o200k_base', 'cl100k_base', 'llama3']),
-  contextWindow: (): number => section().get<number>('contextWindow', 128000),
-  overlayMode: (): OverlayMode => section().get<OverlayMode>('overlays.mode', 'counts'),
-  debounceMs: (): number => Math.max(0, section().get<number>('debounceMs', 150)),
+  activeTokenizer: (): string => values.activeTokenizer(section().get('activeTokenizer'), vscode.workspace.isTrusted),
+  tokenizers: (): string[] => values.tokenizers(section().get('tokenizers'), vscode.workspace.isTrusted),
+  contextWindow: (): number => values.contextWindow(section().get('contextWindow')),
+  overlayMode: (): values.OverlayMode => values.overlayMode(section().get('overlays.mode')),
+  debounceMs: (): number => values.debounceMs(section().get('debounceMs')),
   async set(key: string, value: unknown): Promise<void> {
     await section().update(key, value, vscode.ConfigurationTarget.Global);
   },

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { createClient } from './client';
+import { createClient, ServerSupervisor } from './client';
 import { type Features, registerCommands } from './commands';
 import { ComparePanel } from './features/comparePanel';
 import { Overlays } from './features/overlays';
@@ -13,25 +13,47 @@ let client: LanguageClient | undefined;
 export interface TokscopeApi {
   statusBar(): string;
   compareRendered(): number;
+  /** The language server's process id while it runs. */
+  serverPid(): number | undefined;
+  serverRunning(): boolean;
+  /** Messages shown about a server that was restarted, and about one that was stopped for good. */
+  restartMessages(): number;
+  stopMessages(): number;
+  /** The overlays' last redraw (mode, decorations per type, heat colours) and how many redraws completed. */
+  overlays(): { mode: string; decorations: number[]; colors: string[]; draws: number };
 }
 
 /** Wiring only: start the server, then the features that draw what it computes. */
 export async function activate(context: vscode.ExtensionContext): Promise<TokscopeApi> {
   context.subscriptions.push(log);
-  client = createClient(context);
-  const features: Features = { compare: undefined };
+  const supervisor = new ServerSupervisor();
+  context.subscriptions.push(supervisor);
+  client = createClient(context, supervisor);
+  const features: Features = { compare: undefined, supervisor };
   registerCommands(context, () => client, features);
+  const server = {
+    serverPid: () => supervisor.pid,
+    serverRunning: () => client?.isRunning() ?? false,
+    restartMessages: () => supervisor.restartMessages,
+    stopMessages: () => supervisor.stopMessages,
+  };
   try {
     await client.start();
   } catch (e) {
     await showError(`the language server did not start: ${(e as Error).message}`);
-    return { statusBar: () => '', compareRendered: () => 0 };
+    return { ...server, statusBar: () => '', compareRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }) };
   }
   const statusBar = new StatusBar(client);
+  const overlays = new Overlays(client, context.extension.packageJSON?.contributes?.colors);
   features.compare = new ComparePanel(context, client);
-  context.subscriptions.push(statusBar, new Overlays(client), features.compare);
+  context.subscriptions.push(statusBar, overlays, features.compare);
   log.info(`tokscope ${context.extension.packageJSON.version} active`);
-  return { statusBar: () => statusBar.text, compareRendered: () => features.compare?.rendered ?? 0 };
+  return {
+    ...server,
+    statusBar: () => statusBar.text,
+    compareRendered: () => features.compare?.rendered ?? 0,
+    overlays: () => ({ ...overlays.drawn, draws: overlays.draws }),
+  };
 }
 
 export async function deactivate(): Promise<void> {

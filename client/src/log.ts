@@ -9,3 +9,10 @@ export async function showError(message: string): Promise<void> {
   const choice = await vscode.window.showErrorMessage(`tokscope: ${message}`, 'Open Output');
   if (choice === 'Open Output') log.show();
 }
+
+/** One message for something that went wrong and was dealt with, with a way to the details. */
+export async function showWarning(message: string): Promise<void> {
+  log.warn(message);
+  const choice = await vscode.window.showWarningMessage(`tokscope: ${message}`, 'Open Output');
+  if (choice === 'Open Output') log.show();
+}

@@ -1,12 +1,14 @@
 // Runs test/e2e/suite.ts (built to out/test/e2e/suite.js) inside the extension host of a real VS Code: code-server
 // from scripts/codeServer.mjs, driven headless by Debian's Chromium through playwright-core, with the extension
-// loaded for development through the workbench URL's payload (see ../shared/docs/vscode-testing.md).
+// loaded for development through the workbench URL's payload (see ../shared/docs/vscode-testing.md). A last session
+// installs the packaged .vsix instead and checks from the page that it activates.
 // Exit code: 0 when every test passed, 1 otherwise (or when anything in the setup failed).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCodeServer } from '../../scripts/codeServer.mjs';
+import { packageVsix } from '../../scripts/packageVsix.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const suite = join(root, 'out', 'test', 'e2e', 'suite');
@@ -21,13 +23,16 @@ function untrustedWorkspace() {
   return dir;
 }
 
-/** One VS Code session: the suite runs inside it; resolves with its exit code. */
-async function session(workspace, trusted) {
-  const cs = await startCodeServer({ workspace, trusted });
-  const browser = await chromium.launch({
+const launchBrowser = () =>
+  chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+
+/** One VS Code session: the suite runs inside it; resolves with its exit code. */
+async function session(workspace, trusted) {
+  const cs = await startCodeServer({ workspace, trusted });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const result = new Promise((done) => {
@@ -49,6 +54,46 @@ async function session(workspace, trusted) {
   }
 }
 
+/**
+ * The packaged extension: `vsix` installed with `--install-extension` into a fresh extensions folder, samples/ opened
+ * with no development payload, and the page must show tokscope's status bar item with a count once a file is open.
+ * Resolves with 0 or throws saying what was missing.
+ */
+async function vsixSession(vsix) {
+  const samples = join(root, 'samples');
+  const cs = await startCodeServer({ workspace: samples, install: [vsix] });
+  const browser = await launchBrowser();
+  try {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const installed = readdirSync(cs.extensionsDir);
+    if (!installed.includes(`tokscope.tokscope-${version}`)) throw new Error(`the .vsix did not install: ${cs.extensionsDir} holds ${installed.join(', ') || 'nothing'}`);
+    const page = await browser.newPage();
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(samples)}`);
+    const deadline = { timeout: 60_000 };
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', deadline);
+    // A plain-text file: a TypeScript one would start tsserver, which takes the CPU for seconds.
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label^="services-agreement-excerpt.txt"]').first().click();
+    // The installed copy's status bar item: `N / 128k o200k_base`, drawn only once its server answered.
+    const item = page.locator('.statusbar-item', { hasText: 'o200k_base' }).first();
+    await item.waitFor(deadline);
+    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => /\d[\d,]* \/ 128k o200k_base/.test(e.textContent ?? '')), null, deadline);
+    console.log(`ok - the installed .vsix activates: status bar "${(await item.textContent())?.trim()}"`);
+    return 0;
+  } finally {
+    await browser.close();
+    cs.stop();
+  }
+}
+
+/** The .vsix to test: TOKSCOPE_VSIX if set (a release artifact), else one packed now from the checkout. */
+async function vsixUnderTest() {
+  if (process.env.TOKSCOPE_VSIX) return resolve(process.env.TOKSCOPE_VSIX);
+  const started = Date.now();
+  const vsix = await packageVsix();
+  console.log(`e2e: packed ${vsix} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return vsix;
+}
+
 async function main() {
   if (!existsSync(join(root, 'dist', 'client.js')) || !existsSync(`${suite}.js`)) throw new Error('build first: npm run build');
   if (!existsSync('/usr/bin/chromium') && !process.env.CI) {
@@ -56,11 +101,24 @@ async function main() {
     console.log('e2e: skipped — /usr/bin/chromium is missing (apt-get install chromium ripgrep libkrb5-dev g++ make); CI installs them');
     return 0;
   }
+  // Packing (a few seconds of CPU) overlaps the first session's start-up; its failure is reported by the last lane.
+  const vsix = vsixUnderTest();
+  vsix.catch(() => {});
   console.log('e2e: trusted workspace (samples/)');
   const trusted = await session(join(root, 'samples'), true);
   console.log('e2e: untrusted workspace');
   const untrusted = await session(untrustedWorkspace(), false);
-  return trusted === 0 && untrusted === 0 ? 0 : 1;
+  console.log('e2e: the packaged extension, installed');
+  const started = Date.now();
+  const packaged = await vsix.then(vsixSession).then(
+    (code) => code,
+    (e) => {
+      console.log(`not ok - the installed .vsix activates\n  ${e.stderr || e.message}`);
+      return 1;
+    },
+  );
+  console.log(`e2e: .vsix session ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return trusted === 0 && untrusted === 0 && packaged === 0 ? 0 : 1;
 }
 
 main().then(

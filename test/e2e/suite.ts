@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { TokscopeApi } from '../../client/src/extension';
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -26,7 +27,7 @@ const untrustedTest = (name: string, fn: () => Promise<void>) => untrustedTests.
 untrustedTest('untrusted: workspace settings cannot point tokscope at files; counting still works', async () => {
   assert.equal(vscode.workspace.isTrusted, false);
   const ext = vscode.extensions.getExtension('tokscope.tokscope')!;
-  const untrustedApi: { statusBar: () => string } = await ext.activate();
+  const untrustedApi: TokscopeApi = await ext.activate();
   const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
   // The folder's .vscode/settings.json names hf:/… as the active tokenizer and a kl3mDir: both must be ignored.
   const doc = await vscode.workspace.openTextDocument(path.join(folder, 'budget.ts'));
@@ -36,7 +37,7 @@ untrustedTest('untrusted: workspace settings cannot point tokscope at files; cou
   assert.doesNotMatch(text, /hf:/);
 });
 
-let api: { statusBar: () => string; compareRendered: () => number };
+let api: TokscopeApi;
 let samples: string;
 
 test('the extension activates and starts its language server', async () => {
@@ -84,15 +85,105 @@ test('the overlay commands run', async () => {
   for (const c of ['tokscope.toggleBoundaries', 'tokscope.toggleHeat', 'tokscope.toggleOverlays', 'tokscope.toggleOverlays']) {
     await vscode.commands.executeCommand(c);
   }
+  await until('counts overlays again', () => api.overlays().mode === 'counts' || undefined);
+});
+
+const COUNT = /\d[\d,]* \/ 128k o200k_base/;
+
+test('heat mode colours the visible tokens on a ten-step scale between the two theme colours', async () => {
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(samples, 'budget.ts')));
+  await vscode.commands.executeCommand('tokscope.toggleHeat');
+  try {
+    const drawn = await until('heat overlays', () => {
+      const o = api.overlays();
+      return o.mode === 'heat' && o.decorations.some((n) => n > 0) ? o : undefined;
+    });
+    assert.equal(drawn.decorations.length, 10);
+    assert.equal(new Set(drawn.colors).size, 10, `ten distinct colours: ${drawn.colors}`);
+    // The ramp's ends are the contributed defaults for the theme's kind.
+    const kinds = { [vscode.ColorThemeKind.Light]: 'light', [vscode.ColorThemeKind.Dark]: 'dark', [vscode.ColorThemeKind.HighContrast]: 'highContrast', [vscode.ColorThemeKind.HighContrastLight]: 'light' };
+    const kind = kinds[vscode.window.activeColorTheme.kind];
+    const colors: Array<{ id: string; defaults: Record<string, string> }> = vscode.extensions.getExtension('tokscope.tokscope')!.packageJSON.contributes.colors;
+    const byDefault = (id: string) => colors.find((c) => c.id === id)!.defaults[kind];
+    assert.equal(drawn.colors[0], byDefault('tokscope.heatLowBackground'));
+    assert.equal(drawn.colors[9], byDefault('tokscope.heatHighBackground'));
+    // Code has long identifiers, one-character punctuation and everything between: several steps are in use.
+    const used = drawn.decorations.filter((n) => n > 0).length;
+    assert.ok(used >= 4, `steps in use: ${drawn.decorations}`);
+    // A user's colour customisation moves the ramp's end, and the overlays redraw with it.
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    await workbench.update('colorCustomizations', { 'tokscope.heatLowBackground': '#0000ff33' }, vscode.ConfigurationTarget.Global);
+    try {
+      const recoloured = await until('heat overlays in the customised colour', () => (api.overlays().colors[0] === '#0000ff33' ? api.overlays() : undefined));
+      assert.equal(recoloured.colors[9], byDefault('tokscope.heatHighBackground'));
+      assert.ok(recoloured.decorations.some((n) => n > 0));
+    } finally {
+      await workbench.update('colorCustomizations', undefined, vscode.ConfigurationTarget.Global);
+    }
+  } finally {
+    await vscode.commands.executeCommand('tokscope.toggleHeat');
+  }
+  await until('counts overlays again', () => api.overlays().mode === 'counts' || undefined);
+});
+
+/** Waits until the server runs in a process other than `old`; returns its pid. */
+const restarted = (old: number) => until(`a server process other than ${old}`, () => {
+  const pid = api.serverPid();
+  return pid !== undefined && pid !== old && api.serverRunning() ? pid : undefined;
+});
+
+test('a killed language server is restarted with one message, and the status bar and overlays recover', async () => {
+  const doc = await vscode.workspace.openTextDocument(path.join(samples, 'budget.ts'));
+  await vscode.window.showTextDocument(doc);
+  await until('a status bar count', () => COUNT.test(api.statusBar()) || undefined);
+  const before = { restarts: api.restartMessages(), stops: api.stopMessages(), draws: api.overlays().draws };
+  const pid = api.serverPid();
+  assert.ok(pid, 'the server process id');
+  process.kill(pid);
+  const pid2 = await restarted(pid);
+  // The status bar showed it was disconnected (set as the client stopped): a count now is a fresh answer.
+  await until('a status bar count from the new server', () => COUNT.test(api.statusBar()) || undefined);
+  await until('the overlays to redraw', () => api.overlays().draws > before.draws || undefined);
+  const pos = doc.positionAt(doc.getText().indexOf('batchByBudget') + 3);
+  const hovers = await until('a hover from the new server', async () => {
+    const h = (await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos)) as vscode.Hover[];
+    return h.length ? h : undefined;
+  });
+  assert.match(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /o200k_base/);
+  assert.equal(api.restartMessages(), before.restarts + 1, 'exactly one message for the crash');
+  assert.equal(api.stopMessages(), before.stops);
+  assert.throws(() => process.kill(pid, 0), 'the old process is gone');
+  assert.notEqual(pid2, pid);
+});
+
+test('a server that keeps crashing is stopped after 4 restarts in 3 minutes, with one message; Restart Language Server starts it', async () => {
+  // The test above used one of the four restarts.
+  for (let crash = 2; crash <= 5; crash++) {
+    const pid = await until('a running server', () => (api.serverRunning() ? api.serverPid() : undefined));
+    process.kill(pid);
+    if (crash < 5) await restarted(pid);
+    else await until('the client to give up', () => api.stopMessages() > 0 || undefined);
+  }
+  assert.equal(api.restartMessages(), 4, 'one message per restart');
+  assert.equal(api.stopMessages(), 1, 'one message for stopping');
+  await until('the status bar to say the server is down', () => api.statusBar().includes('$(debug-disconnect)') || undefined);
+  assert.equal(api.serverRunning(), false);
+  assert.equal(api.serverPid(), undefined);
+  await vscode.commands.executeCommand('tokscope.restartServer');
+  await until('a running server after the restart command', () => api.serverRunning() || undefined);
+  await until('a status bar count again', () => COUNT.test(api.statusBar()) || undefined);
+  assert.equal(api.restartMessages(), 4, 'a restart by hand shows no message');
+  assert.equal(api.stopMessages(), 1);
 });
 
 export async function run(): Promise<void> {
   const failures: string[] = [];
   const suite = vscode.workspace.isTrusted ? tests : untrustedTests;
   for (const [name, fn] of suite) {
+    const started = Date.now();
     try {
       await fn();
-      console.log(`ok - ${name}`);
+      console.log(`ok - ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (e) {
       failures.push(name);
       console.log(`not ok - ${name}\n  ${(e as Error).stack ?? e}`);

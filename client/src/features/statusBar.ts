@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentStatsRequest, type TokenizerStats } from '../../../server/src/protocol';
+import { DocumentStatsRequest } from '../../../server/src/protocol';
 import { config } from '../config';
 import { ActiveEditorView } from './activeEditorView';
+import { statusText, tooltipMarkdown } from './statusText';
 
 /**
  * The status bar item: the active tokenizer's count of the document (or of the selection) against the context window,
@@ -12,8 +13,8 @@ import { ActiveEditorView } from './activeEditorView';
 export class StatusBar extends ActiveEditorView {
   private readonly item = vscode.window.createStatusBarItem('tokscope.count', vscode.StatusBarAlignment.Right, 100);
 
-  constructor(private readonly client: LanguageClient) {
-    super('status bar', vscode.window.onDidChangeTextEditorSelection);
+  constructor(client: LanguageClient) {
+    super('status bar', vscode.window.onDidChangeTextEditorSelection, client);
     this.item.name = 'tokscope token count';
     this.item.command = 'tokscope.selectTokenizer';
   }
@@ -25,6 +26,13 @@ export class StatusBar extends ActiveEditorView {
 
   protected override noEditor(): void {
     this.item.hide();
+  }
+
+  protected override serverStopped(): void {
+    // A count that no longer follows edits must not look like one.
+    this.item.text = '$(debug-disconnect) tokscope';
+    this.item.tooltip = 'The tokscope language server is not running. Click for the log.';
+    this.item.command = 'tokscope.openLog';
   }
 
   protected async draw(editor: vscode.TextEditor, token: vscode.CancellationToken): Promise<void> {
@@ -40,9 +48,9 @@ export class StatusBar extends ActiveEditorView {
     const shown = (stats.selection ?? stats.document).find((s) => s.tokenizer === active);
     const doc = stats.document.find((s) => s.tokenizer === active);
     if (!shown || !doc) return this.item.hide();
-    const prefix = stats.selection ? `sel ${fmt(shown.count)} · ` : '';
-    this.item.text = `$(symbol-numeric) ${prefix}${fmt(doc.count)} / ${window(stats.contextWindow)} ${active}`;
-    this.item.tooltip = tooltip(stats.document, stats.selection, stats.contextWindow);
+    this.item.text = statusText(active, doc.count, stats.selection ? shown.count : undefined, stats.contextWindow);
+    this.item.tooltip = new vscode.MarkdownString(tooltipMarkdown(stats.document, stats.selection, stats.contextWindow), true);
+    this.item.command = 'tokscope.selectTokenizer';
     this.item.show();
   }
 
@@ -50,21 +58,4 @@ export class StatusBar extends ActiveEditorView {
     super.dispose();
     this.item.dispose();
   }
-}
-
-const fmt = (n: number) => n.toLocaleString('en-US');
-const window = (n: number) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : n >= 1024 && n % 1024 === 0 ? `${n / 1024}K` : fmt(n));
-
-function tooltip(doc: TokenizerStats[], sel: TokenizerStats[] | undefined, contextWindow: number): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**tokscope** — click to choose the tokenizer\n\n| tokenizer | document | ${sel ? 'selection | ' : ''}of ${fmt(contextWindow)} |\n|---|---:|${sel ? '---:|' : ''}---:|\n`);
-  for (const s of doc) {
-    const pct = ((100 * s.count) / contextWindow).toFixed(1);
-    const selCount = sel?.find((x) => x.tokenizer === s.tokenizer)?.count;
-    const name = `${s.tokenizer}${s.exact ? '' : ' (estimate)'}${s.error ? ' ⚠' : ''}`;
-    md.appendMarkdown(`| ${name} | ${fmt(s.count)} | ${sel ? `${selCount === undefined ? '' : fmt(selCount)} | ` : ''}${pct}% |\n`);
-  }
-  const bos = doc.find((s) => s.bosNote)?.bosNote;
-  if (bos) md.appendMarkdown(`\n${bos}`);
-  return md;
 }
