@@ -5,8 +5,8 @@
  * touches a function's boundary, the function alone does not parse as exactly one function, or has parts outside it
  * (a C++ `template <…>` header) — it returns undefined and the caller runs the whole file.
  */
-import { type TokompileResult, countUnknown, renderCode, tokompileWith } from './index';
-import type { FrontEnd, Leaf, Scope } from './types';
+import { type TokompileResult, countUnknown, tokompileWith, withLazyCode } from './index';
+import type { FrontEnd, Scope } from './types';
 
 export interface Edit {
   start: number;
@@ -32,7 +32,8 @@ export function retokompileFunction(frontEnd: FrontEnd, previous: TokompileResul
   const firstLeaf = parsed.leaves.findIndex((l) => l.scope === k);
   let endLeaf = firstLeaf;
   while (endLeaf < parsed.leaves.length && parsed.leaves[endLeaf].scope === k) endLeaf++;
-  if (firstLeaf < 0 || parsed.leaves.slice(endLeaf).some((l) => l.scope === k)) return undefined;
+  if (firstLeaf < 0) return undefined;
+  for (let i = endLeaf; i < parsed.leaves.length; i++) if (parsed.leaves[i].scope === k) return undefined;
   const firstToken = previous.leafOfToken.findIndex((leaf) => leaf >= firstLeaf);
   const from = firstToken < 0 ? previous.tokens.length : firstToken;
   let to = from;
@@ -41,21 +42,30 @@ export function retokompileFunction(frontEnd: FrontEnd, previous: TokompileResul
   if (previous.tokens[from - 1] === '[SEP]' && alone.tokens[0] === '[SEP]') return undefined;
   if (previous.tokens[to] === '[SEP]' && alone.tokens[alone.tokens.length - 1] === '[SEP]') return undefined;
 
-  const shiftLeaf = (l: Leaf, by: number): Leaf => ({ ...l, start: l.start + by, end: l.end + by });
-  const newLeaves = alone.parsed.leaves.map((l) => ({ ...shiftLeaf(l, old.start), scope: k }));
-  const leaves = [...parsed.leaves.slice(0, firstLeaf), ...newLeaves, ...parsed.leaves.slice(endLeaf).map((l) => shiftLeaf(l, delta))];
-  const texts = [...previous.texts.slice(0, firstLeaf), ...alone.texts, ...previous.texts.slice(endLeaf)];
-  const scopes: Scope[] = parsed.scopes.map((s, i) => (i < k ? s : i === k ? { ...s, end: s.end + delta } : { ...s, start: s.start + delta, end: s.end + delta }));
+  // The previous result is spliced in place (it is replaced by this one): the arrays keep their identity, and only
+  // what lies after the function moves, by `delta` characters and by the difference in leaves.
+  const newLeaves = alone.parsed.leaves.map((l) => ({ ...l, start: l.start + old.start, end: l.end + old.start, scope: k }));
+  const leaves = parsed.leaves;
   const leafShift = newLeaves.length - (endLeaf - firstLeaf);
-  const leafOfToken = [
-    ...previous.leafOfToken.slice(0, from),
-    ...alone.leafOfToken.map((l) => l + firstLeaf),
-    ...previous.leafOfToken.slice(to).map((l) => l + leafShift),
-  ];
-  const tokens = [...previous.tokens.slice(0, from), ...alone.tokens, ...previous.tokens.slice(to)];
-  const ids = [...previous.ids.slice(0, from), ...alone.ids, ...previous.ids.slice(to)];
-  const sourceRanges: number[] = [];
-  for (const leaf of leafOfToken) sourceRanges.push(leaves[leaf].start, leaves[leaf].end);
+  leaves.splice(firstLeaf, endLeaf - firstLeaf, ...newLeaves);
+  for (let i = firstLeaf + newLeaves.length; i < leaves.length; i++) {
+    leaves[i].start += delta;
+    leaves[i].end += delta;
+  }
+  previous.texts.splice(firstLeaf, endLeaf - firstLeaf, ...alone.texts);
+  previous.tokens.splice(from, to - from, ...alone.tokens);
+  previous.ids.splice(from, to - from, ...alone.ids);
+  const leafOfToken = previous.leafOfToken;
+  leafOfToken.splice(from, to - from, ...alone.leafOfToken.map((l) => l + firstLeaf));
+  for (let i = from + alone.tokens.length; i < leafOfToken.length; i++) leafOfToken[i] += leafShift;
+  const sourceRanges = new Int32Array(2 * leafOfToken.length);
+  sourceRanges.set(previous.sourceRanges.subarray(0, 2 * from));
+  for (let i = from; i < leafOfToken.length; i++) {
+    const leaf = leaves[leafOfToken[i]];
+    sourceRanges[2 * i] = leaf.start;
+    sourceRanges[2 * i + 1] = leaf.end;
+  }
+  const scopes: Scope[] = parsed.scopes.map((s, i) => (i < k ? s : i === k ? { ...s, end: s.end + delta, name: alone.parsed.scopes[0].name } : { ...s, start: s.start + delta, end: s.end + delta }));
   const functions = [...previous.mapping.functions];
   functions[k] = alone.mapping.functions[0];
   const errors = parsed.errors
@@ -63,20 +73,23 @@ export function retokompileFunction(frontEnd: FrontEnd, previous: TokompileResul
     .map((e) => (e.start >= old.end ? { start: e.start + delta, end: e.end + delta } : e));
   const newParsed = { ...parsed, leaves, scopes, errors };
   const overflow = previous.overflow - overflowOf(previous.mapping.functions[k]) + alone.overflow;
-  return {
-    ...previous,
-    code: renderCode(source, newParsed, texts),
-    tokens,
-    ids,
-    mapping: { ...previous.mapping, functions },
-    sourceRanges,
-    errors,
-    overflow,
-    unknown: countUnknown(ids),
-    parsed: newParsed,
-    texts,
-    leafOfToken,
-  };
+  return withLazyCode(
+    {
+      language: previous.language,
+      tokens: previous.tokens,
+      ids: previous.ids,
+      mapping: { ...previous.mapping, functions },
+      sourceRanges,
+      errors,
+      overflow,
+      unknown: countUnknown(previous.ids),
+      parsed: newParsed,
+      texts: previous.texts,
+      leafOfToken,
+      options: previous.options,
+    },
+    source,
+  );
 }
 
 /** Names numbered past the vocabulary in one scope's mapping. */

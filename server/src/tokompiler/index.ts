@@ -20,13 +20,16 @@ export interface TokompileOptions {
 
 export interface TokompileResult {
   language: TokompilerLanguage;
-  /** The source with every name and literal replaced by its placeholder (`var_3`); layout kept, dropped comments gone. */
-  code: string;
+  /**
+   * The source with every name and literal replaced by its placeholder (`var_3`); layout kept, dropped comments gone.
+   * Built on first read (counting never needs it).
+   */
+  readonly code: string;
   tokens: string[];
   ids: number[];
   mapping: Mapping;
   /** For each token, the UTF-16 range in the source of the leaf it came from (two numbers per token). */
-  sourceRanges: number[];
+  sourceRanges: Int32Array;
   /** Regions the parser could not parse; their text is kept verbatim. */
   errors: { start: number; end: number }[];
   /** Names numbered past the vocabulary's 1,000 (their number encodes as [UNK]). */
@@ -64,10 +67,24 @@ export function tokompileWith(frontEnd: FrontEnd, language: TokompilerLanguage, 
   const { texts, mapping, overflow } = anonymise(parsed, opts.scope, opts.comments);
   const { tokens, leafOfToken } = lexicalise(parsed.leaves, texts);
   const ids = encodeTokens(tokens);
-  const sourceRanges: number[] = [];
-  for (const leaf of leafOfToken) sourceRanges.push(parsed.leaves[leaf].start, parsed.leaves[leaf].end);
-  const code = renderCode(source, parsed, texts);
-  return { language, code, tokens, ids, mapping, sourceRanges, errors: parsed.errors, overflow, unknown: countUnknown(ids), parsed, texts, leafOfToken, options: opts };
+  const sourceRanges = new Int32Array(2 * tokens.length);
+  leafOfToken.forEach((leaf, i) => {
+    sourceRanges[2 * i] = parsed.leaves[leaf].start;
+    sourceRanges[2 * i + 1] = parsed.leaves[leaf].end;
+  });
+  return withLazyCode(
+    { language, tokens, ids, mapping, sourceRanges, errors: parsed.errors, overflow, unknown: countUnknown(ids), parsed, texts, leafOfToken, options: opts },
+    source,
+  );
+}
+
+/** Adds `code`, rendered from `source` and the result's leaves on first read. */
+export function withLazyCode(result: Omit<TokompileResult, 'code'>, source: string): TokompileResult {
+  let code: string | undefined;
+  return Object.defineProperty(result, 'code', {
+    enumerable: true,
+    get: () => (code ??= renderCode(source, result.parsed, result.texts)),
+  }) as TokompileResult;
 }
 
 export function countUnknown(ids: number[]): number {

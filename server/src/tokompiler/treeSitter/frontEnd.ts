@@ -13,11 +13,41 @@ export async function createTreeSitterFrontEnd(language: TreeSitterLanguage): Pr
   return { language, parse: (source) => parseWith(parser, RULES[language], language, source) };
 }
 
+/** What one read of the input hands the parser (web-tree-sitter copies up to 10 kB, 5,120 UTF-16 units, per read). */
+const CHUNK = 5000;
+
+/** Node type names, whether each is named, and field names, by id: read once per language, not once per node. */
+interface Tables {
+  types: string[];
+  named: boolean[];
+  fields: (string | null)[];
+}
+const tablesByParser = new WeakMap<Parser, Tables>();
+
+function tablesFor(parser: Parser): Tables {
+  let t = tablesByParser.get(parser);
+  if (!t) {
+    const lang = parser.language!;
+    const types: string[] = [];
+    const named: boolean[] = [];
+    for (let id = 0; id < lang.nodeTypeCount; id++) {
+      types.push(lang.nodeTypeForId(id) ?? '');
+      named.push(lang.nodeTypeIsNamed(id));
+    }
+    const fields: (string | null)[] = [null];
+    for (let id = 1; id <= lang.fieldCount; id++) fields.push(lang.fieldNameForId(id));
+    tablesByParser.set(parser, (t = { types, named, fields }));
+  }
+  return t;
+}
+
 function parseWith(parser: Parser, rules: LanguageRules, language: string, source: string): ParsedSource {
-  const tree = parser.parse(source);
+  // Given a string, web-tree-sitter hands the parser `source.slice(index)` — the whole rest — on every read, and the
+  // parser reads often: a bounded slice keeps that linear.
+  const tree = parser.parse((index) => (index < source.length ? source.slice(index, index + CHUNK) : ''));
   if (!tree) throw new Error(`tree-sitter could not parse this ${language} text`);
   try {
-    return walk(tree.walk(), rules, language, source);
+    return walk(tree.walk(), tablesFor(parser), rules, language, source);
   } finally {
     tree.delete();
   }
@@ -25,7 +55,7 @@ function parseWith(parser: Parser, rules: LanguageRules, language: string, sourc
 
 type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
 
-function walk(cursor: Cursor, rules: LanguageRules, language: string, source: string): ParsedSource {
+function walk(cursor: Cursor, tables: Tables, rules: LanguageRules, language: string, source: string): ParsedSource {
   const leaves: Leaf[] = [];
   const scopes: Scope[] = [];
   const errors: { start: number; end: number }[] = [];
@@ -50,53 +80,58 @@ function walk(cursor: Cursor, rules: LanguageRules, language: string, source: st
     if (leaf.kind === 'directive' && leaf.text.startsWith('#')) pendingEol = lineEnd(source, leaf.end);
   };
 
+  // Every cursor call crosses into WASM: an inner node costs its type id and the field id read when the cursor moves
+  // onto it; only leaves and the few node types that matter ask for their offsets.
   let depth = 0;
+  let field: string | null = null;
   for (;;) {
-    const type = cursor.nodeType;
-    const start = cursor.startIndex;
-    const end = cursor.endIndex;
-    const field = cursor.currentFieldName;
+    const typeId = cursor.nodeTypeId;
+    // ERROR nodes have an id past the language's types (0xFFFF): ask the cursor for anything the table lacks.
+    const type = tables.types[typeId] ?? cursor.nodeType;
+    const named = tables.named[typeId] ?? cursor.nodeIsNamed;
     const inherited = roles[depth];
     types[depth] = type;
     let descend = true;
-    if (cursor.nodeIsMissing) {
-      errors.push({ start, end });
-      descend = false;
-    } else if (type === 'ERROR' && errorDepth < 0) {
-      errors.push({ start, end });
-      errorDepth = depth;
+    const literal = named && Object.hasOwn(rules.literals, type);
+    const comment = named && commentTypes.has(type);
+    const isFunction = scopeDepth < 0 && functionTypes.has(type);
+    if (literal || comment || isFunction || type === 'ERROR' || type === 'preproc_arg' || type === 'system_lib_string' || field === 'path') {
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      if (start === end && cursor.nodeIsMissing) {
+        errors.push({ start, end });
+        descend = false;
+      } else {
+        if (type === 'ERROR' && errorDepth < 0) {
+          errors.push({ start, end });
+          errorDepth = depth;
+        }
+        if (isFunction) {
+          scopeDepth = depth;
+          scope = scopes.length;
+          scopes.push({ start, end, name: functionName(source, cursor) });
+        }
+        if (literal) push({ text: source.slice(start, end), start, end, kind: 'literal', role: rules.literals[type], scope });
+        else if (comment) push({ text: source.slice(start, end), start, end, kind: 'comment', scope });
+        else if (type === 'preproc_arg') {
+          const pragma = leaves.length > 0 && leaves[leaves.length - 1].text === '#pragma';
+          for (const leaf of directiveLeaves(source.slice(start, end), start, scope, pragma, rules.verbatim)) push(leaf);
+        } else if (type === 'system_lib_string' || field === 'path') push({ text: source.slice(start, end), start, end, kind: 'directive', scope });
+        descend = !(literal || comment || type === 'preproc_arg' || type === 'system_lib_string' || field === 'path');
+      }
     }
-    if (descend && functionTypes.has(type) && scopeDepth < 0) {
-      scopeDepth = depth;
-      scope = scopes.length;
-      scopes.push({ start, end, name: functionName(source, cursor) });
-    }
-    const text = source.slice(start, end);
-    // Anonymous nodes share names with named ones (TypeScript's keyword `number`, JavaScript's literal `number`).
-    const named = cursor.nodeIsNamed;
-    if (!descend) {
-      // nothing: a MISSING node has no text
-    } else if (named && Object.hasOwn(rules.literals, type)) {
-      push({ text, start, end, kind: 'literal', role: rules.literals[type], scope });
-      descend = false;
-    } else if (named && commentTypes.has(type)) {
-      push({ text, start, end, kind: 'comment', scope });
-      descend = false;
-    } else if (type === 'preproc_arg') {
-      const pragma = leaves.length > 0 && leaves[leaves.length - 1].text === '#pragma';
-      for (const leaf of directiveLeaves(text, start, scope, pragma, rules.verbatim)) push(leaf);
-      descend = false;
-    } else if (type === 'system_lib_string' || field === 'path') {
-      push({ text, start, end, kind: 'directive', scope });
-      descend = false;
-    } else if (cursor.currentNode.childCount === 0) {
-      if (end > start) push(leafFor(rules, type, named, text, start, end, inherited, scope));
-      descend = false;
-    }
-    if (descend && cursor.gotoFirstChild()) {
-      depth++;
-      roles[depth] = childRole(rules, type, cursor.currentFieldName, inherited);
-      continue;
+    if (descend) {
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        field = tables.fields[cursor.currentFieldId] ?? null;
+        roles[depth] = childRole(rules, type, field, inherited);
+        continue;
+      }
+      // No children: a leaf (or a MISSING node, which has no text).
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      if (end > start) push(leafFor(rules, type, named, source.slice(start, end), start, end, inherited, scope));
+      else if (cursor.nodeIsMissing) errors.push({ start, end });
     }
     // The node's subtree is done: on to its next sibling, or up until there is one.
     for (;;) {
@@ -106,7 +141,8 @@ function walk(cursor: Cursor, rules: LanguageRules, language: string, source: st
         scope = -1;
       }
       if (depth > 0 && cursor.gotoNextSibling()) {
-        roles[depth] = childRole(rules, types[depth - 1], cursor.currentFieldName, roles[depth - 1]);
+        field = tables.fields[cursor.currentFieldId] ?? null;
+        roles[depth] = childRole(rules, types[depth - 1], field, roles[depth - 1]);
         break;
       }
       if (depth === 0 || !cursor.gotoParent()) return finish();
