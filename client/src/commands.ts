@@ -5,6 +5,7 @@ import { splitByBudget, tokenStarts } from './budget';
 import type { ServerSupervisor } from './client';
 import { config, type OverlayMode } from './config';
 import type { ComparePanel } from './features/comparePanel';
+import type { TokompilerView } from './features/tokompilerView';
 import { log, showError } from './log';
 
 type Command = (client: LanguageClient, features: Features, ...args: unknown[]) => Promise<unknown>;
@@ -12,6 +13,7 @@ type Command = (client: LanguageClient, features: Features, ...args: unknown[]) 
 /** What commands can reach besides the server. */
 export interface Features {
   compare: ComparePanel | undefined;
+  tokompiler: TokompilerView | undefined;
   supervisor: ServerSupervisor;
 }
 
@@ -72,6 +74,10 @@ export const COMMANDS: Record<string, Command> = {
   },
   async compare(_client, features) {
     await features.compare?.show();
+  },
+  /** Opens the code as the Tokompiler sees it beside the active editor; returns the view's URI (for tests). */
+  async showTokompilerView(_client, features) {
+    return (await features.tokompiler?.show())?.toString();
   },
   /**
    * Splits the selection (or the document) into chunks of at most N tokens of the active tokenizer, cutting at the

@@ -5,6 +5,7 @@ import { type Features, registerCommands } from './commands';
 import { ComparePanel } from './features/comparePanel';
 import { Overlays } from './features/overlays';
 import { StatusBar } from './features/statusBar';
+import { TokompilerView } from './features/tokompilerView';
 import { log, showError } from './log';
 
 let client: LanguageClient | undefined;
@@ -21,6 +22,8 @@ export interface TokscopeApi {
   stopMessages(): number;
   /** The overlays' last redraw (mode, decorations per type, heat colours) and how many redraws completed. */
   overlays(): { mode: string; decorations: number[]; colors: string[]; draws: number };
+  /** The Tokompiler view's last token count for a view URI. */
+  tokompilerTokens(view: string): number | undefined;
 }
 
 /** Wiring only: start the server, then the features that draw what it computes. */
@@ -29,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
   const supervisor = new ServerSupervisor();
   context.subscriptions.push(supervisor);
   client = createClient(context, supervisor);
-  const features: Features = { compare: undefined, supervisor };
+  const features: Features = { compare: undefined, tokompiler: undefined, supervisor };
   registerCommands(context, () => client, features);
   const server = {
     serverPid: () => supervisor.pid,
@@ -41,18 +44,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     await client.start();
   } catch (e) {
     await showError(`the language server did not start: ${(e as Error).message}`);
-    return { ...server, statusBar: () => '', compareRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }) };
+    return { ...server, statusBar: () => '', compareRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined };
   }
   const statusBar = new StatusBar(client);
   const overlays = new Overlays(client, context.extension.packageJSON?.contributes?.colors);
   features.compare = new ComparePanel(context, client);
-  context.subscriptions.push(statusBar, overlays, features.compare);
+  features.tokompiler = new TokompilerView(client);
+  context.subscriptions.push(statusBar, overlays, features.compare, features.tokompiler);
   log.info(`tokscope ${context.extension.packageJSON.version} active`);
   return {
     ...server,
     statusBar: () => statusBar.text,
     compareRendered: () => features.compare?.rendered ?? 0,
     overlays: () => ({ ...overlays.drawn, draws: overlays.draws }),
+    tokompilerTokens: (view) => features.tokompiler?.last.get(view)?.tokenCount,
   };
 }
 

@@ -126,6 +126,39 @@ test('heat mode colours the visible tokens on a ten-step scale between the two t
   await until('counts overlays again', () => api.overlays().mode === 'counts' || undefined);
 });
 
+test('Show Tokompiler View opens the anonymised code beside the source and follows its edits; tokompiler in the status bar and hover', async () => {
+  const source = await vscode.workspace.openTextDocument(path.join(samples, 'saxpy_omp.c'));
+  const editor = await vscode.window.showTextDocument(source);
+  const view = (await vscode.commands.executeCommand<string>('tokscope.showTokompilerView'))!;
+  assert.ok(view.startsWith('tokscope-tokompiler:'), view);
+  const viewDoc = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === view);
+  const first = await until('the Tokompiler view', () => (viewDoc()?.getText().includes('func_0(') ? viewDoc()!.getText() : undefined));
+  assert.match(first, /#pragma omp parallel for/);
+  assert.doesNotMatch(first, /\bsaxpy\b/, 'names are anonymised');
+  const tokens = api.tokompilerTokens(view)!;
+  assert.ok(tokens > 100);
+  // An edit in the source shows in the view.
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'int added_global = 42;\n'));
+  await until('the view after the edit', () => (api.tokompilerTokens(view)! > tokens ? true : undefined));
+  try {
+    // The Tokompiler as the active tokenizer: the status bar counts its tokens; the hover gives a name's form.
+    await vscode.workspace.getConfiguration('tokscope').update('activeTokenizer', 'tokompiler', vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(source, vscode.ViewColumn.One);
+    await until('a tokompiler count in the status bar', () => (/\d[\d,]* \/ 128k tokompiler/.test(api.statusBar()) ? true : undefined));
+    const at = source.positionAt(source.getText().indexOf('added_global') + 2);
+    const hover = await until('a hover with the Tokompiler form', async () => {
+      const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', source.uri, at);
+      const text = hs.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      return text.includes('**Tokompiler**') ? text : undefined;
+    });
+    assert.match(hover, /`added_global` is `var \d+` \(class var\)/);
+  } finally {
+    await vscode.workspace.getConfiguration('tokscope').update('activeTokenizer', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('undo');
+  }
+  await until('the o200k count again', () => (COUNT.test(api.statusBar()) ? true : undefined));
+});
+
 /** Waits until the server runs in a process other than `old`; returns its pid. */
 const restarted = (old: number) => until(`a server process other than ${old}`, () => {
   const pid = api.serverPid();
