@@ -146,6 +146,15 @@ for (const file of ['heat_omp.F90', 'particles.f90', 'solver.f90', 'jacobi.f']) 
   }
 }
 
+test('Fortran: long user names put back by detokompile still fit in 132-column lines', async () => {
+  const long = (i: number) => `a_rather_long_variable_name_for_the_quantity_number_${i}_in_this_kernel`;
+  const src = `subroutine s(${long(1)}, ${long(2)})\n  real, intent(inout) :: ${long(1)}, ${long(2)}\n  ${long(1)} = ${long(1)} + ${long(2)} * ${long(2)} - ${long(1)} / 2.0\nend subroutine s\n`;
+  const r = await tokompile(src, 'fortran');
+  const back = await detokompile(r.tokens, r.mapping, 'fortran');
+  for (const line of back.split('\n')) assert.ok(line.length <= 132, `${line.length}: ${line}`);
+  assert.deepEqual((await tokompile(back, 'fortran')).tokens, r.tokens);
+});
+
 test('names a model made up get fresh readable names that clash with no user name', async () => {
   const r = await tokompile('int f(int var7) { return var7; }', 'c');
   const tokens = [...r.tokens];

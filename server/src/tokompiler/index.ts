@@ -143,8 +143,8 @@ export async function detokompile(tokens: string[], mapping: Mapping, language: 
   const parsed = (await loadFrontEnd(language === 'fortran-fixed' ? 'fortran' : language)).parse(laidOut);
   const taken = new Set([...Object.values(mapping.file), ...mapping.functions.flatMap((m) => Object.values(m))]);
   const fresh = new Map<string, string>();
-  let out = '';
-  let at = 0;
+  // Each placeholder leaf, in order, with the name it stands for in its scope.
+  const names: { start: number; end: number; name: string }[] = [];
   for (const leaf of parsed.leaves) {
     const parts = leaf.kind === 'name' || leaf.kind === 'literal' ? splitPlaceholder(leaf.text) : undefined;
     if (!parts) continue;
@@ -154,8 +154,21 @@ export async function detokompile(tokens: string[], mapping: Mapping, language: 
       name = freshName(parts[0], parts[1], taken);
       fresh.set(leaf.text, name);
     }
-    out += laidOut.slice(at, leaf.start) + name;
-    at = leaf.end;
+    names.push({ start: leaf.start, end: leaf.end, name });
+  }
+  if (language === 'fortran' || language === 'fortran-fixed') {
+    // Fortran lines have a length limit: lay the tokens out again with the names in, so lines wrap where they must.
+    const placeholders = words.filter((w) => splitPlaceholder(w));
+    if (placeholders.length === names.length) {
+      let k = 0;
+      return formatFortranTokens(words.map((w) => (splitPlaceholder(w) ? names[k++].name : w)));
+    }
+  }
+  let out = '';
+  let at = 0;
+  for (const { start, end, name } of names) {
+    out += laidOut.slice(at, start) + name;
+    at = end;
   }
   return out + laidOut.slice(at);
 }
