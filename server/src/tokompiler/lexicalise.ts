@@ -30,7 +30,8 @@ export function lexicalise(leaves: Leaf[], texts: (string | undefined)[]): Lexic
       }
       continue;
     }
-    const parts = splitPlaceholder(text);
+    const kind = leaves[i].kind;
+    const parts = kind === 'name' || kind === 'literal' ? splitPlaceholder(text) : undefined;
     if (parts) {
       tokens.push(parts[0], parts[1]);
       leafOfToken.push(i, i);
