@@ -1,5 +1,5 @@
 // `npm run screenshots`: PNGs of the real run for the README (docs/screenshots/): the status bar and line counts,
-// token boundaries, the heat map, and a hover. code-server + headless Chromium, as in the integration tests.
+// token boundaries, the heat map, a hover, the compare panel and the Tokompiler view. code-server + headless Chromium, as in the integration tests.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -56,6 +56,13 @@ try {
   await command('tokscope: Compare Tokenizers');
   await page.waitForTimeout(3000); // the webview renders inside its own frames
   await page.screenshot({ path: join(out, 'compare.png') });
+  await page.keyboard.press('Escape');
+  await open('saxpy_omp.c');
+  await statusReady();
+  await command('tokscope: Show Tokompiler View');
+  await page.waitForSelector('.tab[aria-label*="tokompiler"], .tab[title*="tokompiler"]', { timeout: 30000 }).catch(() => undefined);
+  await page.waitForTimeout(2500);
+  await page.screenshot({ path: join(out, 'tokompiler.png') });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -55,6 +55,11 @@ test('tokompiler as a tokenizer: the view, counts, spans, line counts, compare a
       assert.equal(again.code, fresh.code);
       assert.equal(again.tokenCount, fresh.tokens.length);
     }
+    // A document over the Tokompiler's size limit is refused with a message; its hover does not start a parse.
+    const huge = await server.open('huge.c', 'int x = 1;\n'.repeat(420_000));
+    await assert.rejects(c.sendRequest('tokscope/tokompile', { textDocument: { uri: huge } }), /more than the Tokompiler parses/);
+    const hugeHover = await c.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: huge }, position: { line: 5, character: 5 } });
+    assert.doesNotMatch(hugeHover.contents.value, /\*\*Tokompiler\*\*/);
     // A document in no language the Tokompiler knows: a clear error, the server carries on.
     const other = await server.open('notes.txt', 'just words');
     await assert.rejects(c.sendRequest('tokscope/tokompile', { textDocument: { uri: other } }), /no front end for/);

@@ -2,7 +2,6 @@ import { getTokenizer } from '../tokenizers/registry';
 import { type Args, UsageError } from './args';
 import { StreamCounter } from '../tokenizers/streamCount';
 import { readChunks, readInput } from './input';
-import { languageOf } from './tokompile';
 
 /** The Tokompiler is no byte-level tokenizer: it parses the whole file, so it counts apart from the others. */
 const TOKOMPILER = 'tokompiler';
@@ -20,6 +19,7 @@ export async function runCount(args: Args): Promise<number> {
     // Streamed: large inputs are counted a megabyte at a time, exactly (see StreamCounter).
     const counts: Record<string, number> = {};
     if (tokenizers.some((tok) => tok === undefined)) {
+      const { languageOf } = await import('./tokompile');
       const { tokompile } = await import('../tokompiler/index');
       const text = await readInput(path);
       counts[TOKOMPILER] = (await tokompile(text, languageOf(args, path))).tokens.length;

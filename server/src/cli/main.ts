@@ -6,7 +6,6 @@ import { UsageError, parseArgs } from './args';
 import { runCount } from './count';
 import { runEncode } from './encode';
 import { runTokenizers } from './tokenizers';
-import { runTokompile } from './tokompile';
 
 const HELP = `usage: tokscope <command> [options]
 
@@ -38,8 +37,11 @@ async function main(argv: string[]): Promise<number> {
       return runCount(parseArgs(rest, { flags: ['json', 'with-bos', 'allow-special'], options: ['kl3m-dir', 'lang'], multi: ['t'] }));
     case 'encode':
       return runEncode(parseArgs(rest, { flags: ['json', 'byte-offsets', 'allow-special'], options: ['kl3m-dir'], multi: ['t'] }));
-    case 'tokompile':
+    case 'tokompile': {
+      // Loaded on demand, like the server: tree-sitter's runtime should not slow down every other command's start.
+      const { runTokompile } = await import('./tokompile');
       return runTokompile(parseArgs(rest, { flags: ['json', 'decode'], options: ['lang', 'scope', 'comments'] }));
+    }
     case 'lsp': {
       if (!rest.includes('--stdio') && !rest.includes('--node-ipc')) throw new UsageError('lsp needs --stdio or --node-ipc');
       // Loaded on demand: the other commands should not pay for parsing the LSP libraries' setup.

@@ -8,7 +8,7 @@ import type { Settings } from '../settings';
 import type { Tokenizer } from '../tokenizers/types';
 import type { TokompileResult } from '../tokompiler/index';
 import { awaitOrCancel, isCancellation, isExact, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
-import { isTokompiler, TOKOMPILER, tokompilerFormAt, tokompilerLineCounts, tokompilerResult, tokompilerTokensIn } from './tokompiler';
+import { isTokompiler, TOKOMPILER, TOKOMPILER_MAX_LENGTH, tokompilerFormAt, tokompilerLineCounts, tokompilerResult, tokompilerTokensIn } from './tokompiler';
 import { tokensIn } from './spans';
 
 export async function hover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
@@ -58,7 +58,7 @@ function tokenUnder(doc: Document, tok: Tokenizer, offset: number) {
 
 /** The document's Tokompiler result when its language has a front end (else undefined, quietly). */
 async function tokompiledFor(doc: Document, settings: Settings, token: CancellationToken): Promise<TokompileResult | undefined> {
-  if (!doc.tokompiler.language || spansUnavailable(doc, settings)) return undefined;
+  if (!doc.tokompiler.language || spansUnavailable(doc, settings) || doc.length > TOKOMPILER_MAX_LENGTH) return undefined;
   try {
     return await tokompilerResult(doc, settings, token);
   } catch (e) {

@@ -15,11 +15,18 @@ import type { TokensIn } from './spans';
 export const TOKOMPILER = 'tokompiler';
 export const TOKOMPILER_NOTE = 'Tokompiler tokens: a closed vocabulary of code tokens (names anonymised by role), not a model’s tokens';
 
+/**
+ * The largest document the Tokompiler parses (UTF-16 units): it parses whole files (about 25 ms per 1,000 lines of C
+ * here), so a hover on a huge file must not start a parse of it.
+ */
+export const TOKOMPILER_MAX_LENGTH = 4 * 1024 * 1024;
+
 export function isTokompiler(name: unknown): boolean {
   return name === TOKOMPILER;
 }
 
 export async function tokompilerResult(doc: Document, settings: Settings, token: CancellationToken): Promise<TokompileResult> {
+  if (doc.length > TOKOMPILER_MAX_LENGTH) throw invalidParams(`tokompiler: the document is over ${TOKOMPILER_MAX_LENGTH / 2 ** 20} MB of text, more than the Tokompiler parses`);
   try {
     return await awaitOrCancel(doc.tokompiler.get(doc.version, settings.tokompiler), token);
   } catch (e) {
