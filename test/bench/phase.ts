@@ -1,10 +1,11 @@
 /**
- * One phase of `npm run bench` on its own, after `npm run build`: `node out/test/bench/phase.js lsp|tokompiler`
+ * One phase of `npm run bench` on its own, after `npm run build`: `node out/test/bench/phase.js lsp|tokompiler|domain`
  * (`npm run bench:phase -- tokompiler`).
  */
 import { codeInput } from './inputs';
 import { fmt, table } from './measure';
 import { measureServer, serverTable } from './server';
+import { domainTables, measureDomain } from './domain';
 import { measureTokompiler } from './tokompiler';
 
 async function main(phase: string | undefined): Promise<string> {
@@ -17,7 +18,11 @@ async function main(phase: string | undefined): Promise<string> {
       table(['file', 'language', 'lines', 'tokompiler', 'o200k_base', 'llama3'], tk.perFile.map((r) => [r.file, r.language, String(r.lines), String(r.tokompiler), String(r.o200k), String(r.llama3)])),
     ].join('\n');
   }
-  throw new Error('usage: phase.js lsp|tokompiler');
+  if (phase === 'domain') {
+    const d = measureDomain();
+    return d ? domainTables(d) : 'skipped — ../shared/data is absent (the legal corpus)';
+  }
+  throw new Error('usage: phase.js lsp|tokompiler|domain');
 }
 
 main(process.argv[2]).then(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../server/src/tokenizers/paths';
 import { measureCountUntil, measureIncremental } from './editing';
 import { measureServer, serverTable } from './server';
+import { domainTables, measureDomain } from './domain';
 import { measureTokompiler } from './tokompiler';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
@@ -151,6 +152,11 @@ async function main(): Promise<void> {
   say(table(['file', 'language', 'lines', 'tokompiler', 'o200k_base', 'llama3'], tk.perFile.map((r) => [r.file, r.language, String(r.lines), String(r.tokompiler), String(r.o200k), String(r.llama3)])));
   gc();
 
+  heading('domain tokenizer (legal)');
+  const domain = measureDomain();
+  say(domain ? domainTables(domain) : 'skipped — ../shared/data is absent (the legal corpus)');
+  gc();
+
   heading('targets (from the performance issue)');
   const targets = evaluateTargets({ throughput, coldStart, wholeProcess, countUntil, incremental });
   say(targetsTable(targets));
@@ -172,6 +178,7 @@ async function main(): Promise<void> {
     rss,
     lsp,
     tokompiler: tk,
+    domain,
     targets,
   };
   const json = JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v));
