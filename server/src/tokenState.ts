@@ -24,6 +24,8 @@ export class TokenState {
   private disposed = false;
   /** For tokenizers without restart points: the whole document's encoding, until the next edit. */
   private fullEncoding: Encoding | undefined;
+  /** Told after each build step: how many characters are counted, of how many. */
+  private readonly stepListeners = new Set<(done: number, total: number) => void>();
 
   constructor(
     readonly tokenizer: Tokenizer,
@@ -33,6 +35,18 @@ export class TokenState {
   /** The count when it is known without work. */
   get readyCount(): number | undefined {
     return this.incremental && this.built === this.source.length ? this.incremental.count : undefined;
+  }
+
+  /** How far the count of the current text has got, as a fraction (1 when it is ready). */
+  get progress(): number {
+    const total = this.source.length;
+    return this.readyCount !== undefined || total === 0 ? 1 : this.built / total;
+  }
+
+  /** Calls `listener(done, total)` after every build step until the returned function is called. */
+  onStep(listener: (done: number, total: number) => void): () => void {
+    this.stepListeners.add(listener);
+    return () => this.stepListeners.delete(listener);
   }
 
   /** The document's token count, building the incremental encoding first if need be. */
@@ -109,6 +123,7 @@ export class TokenState {
       if (!this.incremental) this.incremental = new IncrementalEncoding(this.tokenizer, piece);
       else this.incremental.edit(this.built, this.built, piece);
       this.built = to;
+      for (const listener of this.stepListeners) listener(to, text.length);
       if (to >= text.length) return;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

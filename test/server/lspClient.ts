@@ -18,7 +18,13 @@ export interface TestServer {
 }
 
 /** `args` defaults to the server bundle; the CLI's `lsp --stdio` starts the same server. */
-export async function startServer(settings: Record<string, unknown>, trusted = false, args = [join(projectRoot(), 'dist', 'server.js'), '--stdio']): Promise<TestServer> {
+export async function startServer(
+  settings: Record<string, unknown>,
+  trusted = false,
+  args = [join(projectRoot(), 'dist', 'server.js'), '--stdio'],
+  /** Client capabilities beyond configuration and markdown hovers (e.g. `window.workDoneProgress`). */
+  extra: Record<string, unknown> = {},
+): Promise<TestServer> {
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -29,7 +35,7 @@ export async function startServer(settings: Record<string, unknown>, trusted = f
   await connection.sendRequest('initialize', {
     processId: null,
     rootUri: null,
-    capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
+    capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } }, ...extra },
     initializationOptions: { trusted },
   });
   await connection.sendNotification('initialized', {});

@@ -24,11 +24,17 @@ export async function documentStats(ctx: ServerContext, params: DocumentStatsPar
     }
   });
   // Counting a large document yields to other messages, edits included: wait until every count is ready at once,
-  // then read counts and text together so that they describe the same version.
-  for (;;) {
-    for (const { tok } of loaded) if (tok) await awaitOrCancel(doc.tokens(tok).count(), token);
-    throwIfCancelled(token);
-    if (loaded.every(({ tok }) => !tok || doc.tokens(tok).readyCount !== undefined)) break;
+  // then read counts and text together so that they describe the same version. Long counts show progress.
+  const pending = loaded.filter(({ tok }) => tok && doc.tokens(tok).readyCount === undefined);
+  const progress = pending.length && doc.length >= PROGRESS_MIN_LENGTH ? await countingProgress(ctx, doc, pending.map(({ tok }) => tok!)) : undefined;
+  try {
+    for (;;) {
+      for (const { tok } of loaded) if (tok) await awaitOrCancel(doc.tokens(tok).count(), token);
+      throwIfCancelled(token);
+      if (loaded.every(({ tok }) => !tok || doc.tokens(tok).readyCount !== undefined)) break;
+    }
+  } finally {
+    progress?.();
   }
   const docSize = { characters: doc.characters, bytes: doc.bytes };
   const selectionText = params.range ? doc.slice(...offsetsOf(doc, params.range)) : undefined;
@@ -66,6 +72,32 @@ function stats(tok: Tokenizer, count: number, size: { characters: number; bytes:
   const note = bosNote(tok);
   if (note) out.bosNote = note;
   return out;
+}
+
+/** Documents at least this long (UTF-16 units) report their first count as LSP work-done progress. */
+export const PROGRESS_MIN_LENGTH = 2 * 1024 * 1024;
+
+/**
+ * A server-initiated work-done progress for counting `toks` over `doc` (a no-op when the client does not support
+ * it): the share of the text counted, summed over the tokenizers. Returns the function that ends it.
+ */
+async function countingProgress(ctx: ServerContext, doc: Document, toks: Tokenizer[]): Promise<() => void> {
+  const progress = await ctx.connection.window.createWorkDoneProgress().catch(() => undefined);
+  if (!progress) return () => undefined;
+  const name = doc.uri.slice(doc.uri.lastIndexOf('/') + 1);
+  progress.begin('tokscope', 0, `counting ${name} (${(doc.length / 2 ** 20).toFixed(1)} MB) in ${toks.map((t) => t.name).join(', ')}`, false);
+  let last = -1;
+  const report = () => {
+    const share = toks.reduce((sum, t) => sum + doc.tokens(t).progress, 0) / toks.length;
+    const percent = Math.floor(share * 100);
+    if (percent !== last) progress.report(percent);
+    last = percent;
+  };
+  const unsubscribe = toks.map((t) => doc.tokens(t).onStep(report));
+  return () => {
+    for (const u of unsubscribe) u();
+    progress.done();
+  };
 }
 
 /** The Tokompiler's counts: of the document, and of the tokens whose leaves start inside the selection. */
