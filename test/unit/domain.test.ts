@@ -138,3 +138,10 @@ test('no custom token and no token of the vocabulary is one of the paper evaluat
   }
   assert.throws(() => customTokenStrings(undefined, ['2018']), /is an evaluation term/);
 });
+
+test('tokscope count -t domain streams stdin exactly (restart points of the base hold)', { skip: !legalDir && SKIP_NO_SHARED }, () => {
+  const text = readLegalCorpus(legalDir!).map((f) => f.train + f.heldOut).join('\n').slice(0, 3 << 20);
+  const r = spawnSync(process.execPath, [join(projectRoot(), 'dist', 'cli.js'), 'count', '-t', 'domain', '--json', '-'], { input: text, encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { domain: number }).domain, getTokenizer('domain').count(text));
+});
