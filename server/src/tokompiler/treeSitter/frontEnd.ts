@@ -123,7 +123,7 @@ function walk(cursor: Cursor, tables: Tables, rules: LanguageRules, language: st
     if (descend) {
       if (cursor.gotoFirstChild()) {
         depth++;
-        field = tables.fields[cursor.currentFieldId] ?? null;
+        field = needsField(rules, type) ? (tables.fields[cursor.currentFieldId] ?? null) : null;
         roles[depth] = childRole(rules, type, field, inherited);
         continue;
       }
@@ -141,7 +141,7 @@ function walk(cursor: Cursor, tables: Tables, rules: LanguageRules, language: st
         scope = -1;
       }
       if (depth > 0 && cursor.gotoNextSibling()) {
-        field = tables.fields[cursor.currentFieldId] ?? null;
+        field = needsField(rules, types[depth - 1]) ? (tables.fields[cursor.currentFieldId] ?? null) : null;
         roles[depth] = childRole(rules, types[depth - 1], field, roles[depth - 1]);
         break;
       }
@@ -154,6 +154,12 @@ function walk(cursor: Cursor, tables: Tables, rules: LanguageRules, language: st
     if (pendingEol >= 0) leaves.push({ text: '', start: pendingEol, end: pendingEol, kind: 'eol', scope: -1 });
     return { language, leaves, scopes, errors };
   }
+}
+
+/** Whether a child's field name matters under a parent of this type: its rule is by field, or it names a path. */
+function needsField(rules: LanguageRules, parentType: string): boolean {
+  const rule = rules.contexts[parentType];
+  return (rule !== undefined && typeof rule !== 'string') || parentType.startsWith('preproc_');
 }
 
 /** The role a child passes on: its parent's rule for the child's field (or `'*'`), else what the parent had. */
