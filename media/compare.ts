@@ -1,9 +1,10 @@
 /**
  * The compare panel's webview: a table and a bar chart of token counts per tokenizer for the document or selection,
- * tokens per character, and the text coloured token by token in each tokenizer. Runs in the browser sandbox; talks to
+ * tokens per character, and the text coloured token by token in each tokenizer; in report mode, the domain savings
+ * report (counts, and the costliest citations and terms with export buttons). Runs in the browser sandbox; talks to
  * the extension only through the checked messages of compareMessages.ts; builds DOM nodes, never HTML strings.
  */
-import { type FromWebview, isToWebview, type ToWebview } from './compareMessages';
+import { type CompareData, type CompareRow, type FromWebview, isToWebview, type ReportData, type ToWebview } from './compareMessages';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setState(s: unknown): void; getState(): unknown };
 const vscode = acquireVsCodeApi();
@@ -15,20 +16,18 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return e;
 }
 
-function render(data: ToWebview): void {
-  const root = document.getElementById('root')!;
-  root.replaceChildren();
-  root.append(el('h2', undefined, data.title));
-  const max = Math.max(1, ...data.rows.map((r) => r.count));
+/** Counts per tokenizer: a table with a bar per row, scaled to the largest count. */
+function countsTable(rows: CompareRow[], characters: number): HTMLTableElement {
+  const max = Math.max(1, ...rows.map((r) => r.count));
   const table = el('table');
   const head = el('tr');
   for (const h of ['tokenizer', 'tokens', 'tokens / char', '']) head.append(el('th', undefined, h));
   table.append(head);
-  for (const r of data.rows) {
+  for (const r of rows) {
     const tr = el('tr');
     tr.append(el('td', undefined, r.exact ? r.tokenizer : `${r.tokenizer} (estimate)`));
     tr.append(el('td', 'num', r.error ? '—' : r.count.toLocaleString('en-US')));
-    tr.append(el('td', 'num', r.error || data.characters === 0 ? '—' : (r.count / data.characters).toFixed(3)));
+    tr.append(el('td', 'num', r.error || characters === 0 ? '—' : (r.count / characters).toFixed(3)));
     const barCell = el('td', 'bar');
     if (r.error) barCell.append(el('span', 'error', r.error));
     else {
@@ -39,7 +38,12 @@ function render(data: ToWebview): void {
     tr.append(barCell);
     table.append(tr);
   }
-  root.append(table);
+  return table;
+}
+
+function renderCompare(root: HTMLElement, data: CompareData): void {
+  root.append(el('h2', undefined, data.title));
+  root.append(countsTable(data.rows, data.characters));
   if (data.piecesOmitted) root.append(el('p', 'note', 'The text is too long to show token by token; select a part of it.'));
   for (const r of data.rows) {
     if (!r.pieces) continue;
@@ -48,8 +52,50 @@ function render(data: ToWebview): void {
     r.pieces.forEach((p, i) => view.append(el('span', i % 2 ? 'odd' : 'even', p)));
     root.append(view);
   }
-  vscode.setState(data);
   vscode.postMessage({ type: 'rendered', rows: data.rows.length });
+}
+
+function renderReport(root: HTMLElement, data: ReportData): void {
+  root.append(el('h2', undefined, `Domain savings: ${data.title}`));
+  const actions = el('div', 'actions');
+  for (const [label, format] of [['Export Markdown', 'markdown'], ['Export CSV', 'csv']] as const) {
+    const button = el('button', undefined, label);
+    button.addEventListener('click', () => vscode.postMessage({ type: 'export', format }));
+    actions.append(button);
+  }
+  root.append(actions, countsTable(data.counts, data.characters));
+  if (data.items.length === 0) root.append(el('p', 'note', 'No citations or financial or legal terms found.'));
+  else {
+    const table = el('table', 'items');
+    const head = el('tr');
+    for (const h of ['item', 'kind', 'occurrences', ...data.tokenizers, 'saving']) head.append(el('th', undefined, h));
+    table.append(head);
+    for (const item of data.items) {
+      const tr = el('tr');
+      const text = el('td');
+      if (item.leadingSpace) {
+        const space = el('span', 'space', '␠');
+        space.title = 'counted with the space before it, as in the text';
+        text.append(space);
+      }
+      text.append(el('code', undefined, item.text));
+      tr.append(text, el('td', undefined, item.kind), el('td', 'num', String(item.occurrences)));
+      for (const cost of item.costs) tr.append(el('td', 'num', cost === null ? '—' : String(cost)));
+      tr.append(el('td', 'num', item.cheapest ? `${item.saving} (${item.cheapest})` : String(item.saving)));
+      table.append(tr);
+    }
+    root.append(table);
+  }
+  for (const note of data.notes) root.append(el('p', 'note', note));
+  vscode.postMessage({ type: 'reportRendered', items: data.items.length });
+}
+
+function render(data: ToWebview): void {
+  const root = document.getElementById('root')!;
+  root.replaceChildren();
+  if (data.type === 'report') renderReport(root, data);
+  else renderCompare(root, data);
+  vscode.setState(data);
 }
 
 window.addEventListener('message', (event: MessageEvent) => {

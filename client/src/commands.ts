@@ -7,6 +7,7 @@ import { config, type OverlayMode } from './config';
 import type { ComparePanel } from './features/comparePanel';
 import type { TokompilerView } from './features/tokompilerView';
 import { log, showError } from './log';
+import { isExportFormat } from './reportFormat';
 
 type Command = (client: LanguageClient, features: Features, ...args: unknown[]) => Promise<unknown>;
 
@@ -74,6 +75,18 @@ export const COMMANDS: Record<string, Command> = {
   },
   async compare(_client, features) {
     await features.compare?.show();
+  },
+  /** The compare panel in report mode: counts per tokenizer and the costliest citations and terms, with their savings. */
+  async domainReport(_client, features) {
+    await features.compare?.showReport();
+  },
+  /** The last domain report as 'markdown' or 'csv' (picked when not given) in a new untitled editor; returns the text. */
+  async exportDomainReport(_client, features, formatArg) {
+    let format = formatArg;
+    if (format === undefined) format = await vscode.window.showQuickPick(['markdown', 'csv'], { title: 'tokscope: export the domain report as' });
+    if (format === undefined) return undefined;
+    if (!isExportFormat(format)) return showError(`the export format must be 'markdown' or 'csv', not ${String(format)}`);
+    return features.compare?.exportReport(format);
   },
   /** Opens the code as the Tokompiler sees it beside the active editor; returns the view's URI (for tests). */
   async showTokompilerView(_client, features) {

@@ -14,6 +14,8 @@ let client: LanguageClient | undefined;
 export interface TokscopeApi {
   statusBar(): string;
   compareRendered(): number;
+  /** How many items the domain savings report last rendered (0 while one is on its way). */
+  domainReportRendered(): number;
   /** The language server's process id while it runs. */
   serverPid(): number | undefined;
   serverRunning(): boolean;
@@ -44,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     await client.start();
   } catch (e) {
     await showError(`the language server did not start: ${(e as Error).message}`);
-    return { ...server, statusBar: () => '', compareRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined };
+    return { ...server, statusBar: () => '', compareRendered: () => 0, domainReportRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined };
   }
   const statusBar = new StatusBar(client);
   const overlays = new Overlays(client, context.extension.packageJSON?.contributes?.colors);
@@ -56,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     ...server,
     statusBar: () => statusBar.text,
     compareRendered: () => features.compare?.rendered ?? 0,
+    domainReportRendered: () => features.compare?.reportRendered ?? 0,
     overlays: () => ({ ...overlays.drawn, draws: overlays.draws }),
     tokompilerTokens: (view) => features.tokompiler?.last.get(view)?.tokenCount,
   };

@@ -207,3 +207,70 @@ export namespace TokompileRequest {
   export const method = 'tokscope/tokompile';
   export const type = new RequestType<TokompileParams, TokompileResponse, void>(method);
 }
+
+export interface DomainReportParams {
+  textDocument: TextDocumentIdentifier;
+  /** Default: the whole document. */
+  range?: Range;
+  /**
+   * Default: `tokscope.tokenizers`, then `domain` and every KL3M tokenizer that loads (those not installed are left
+   * out), without repeats. The Tokompiler is always left out: it counts code, not prose.
+   */
+  tokenizers?: string[];
+}
+
+/** One tokenizer's count of the whole document or selection. */
+export interface DomainReportCount {
+  tokenizer: string;
+  /** Tokens, without any BOS token; 0 on error. */
+  count: number;
+  exact: boolean;
+  /** Set when the tokenizer could not be loaded. */
+  error?: string;
+}
+
+/** One distinct citation or term (occurrences with exactly the same text are one item). */
+export interface DomainReportItem {
+  text: string;
+  /** A legal citation (`42 U.S.C. § 1983`, `Fed. R. Civ. P. 12(b)(6)`, `123 F.3d 456`, …) or a financial or legal term. */
+  kind: 'citation' | 'term';
+  /** Set for a defined term: a capitalised phrase defined in quotes or parentheses (`(the "Services")`) that recurs. */
+  defined?: true;
+  occurrences: number;
+  /**
+   * Which text `costs` are of. True: ` text`, with a leading space, because at least half of the occurrences follow a
+   * space and a tokenizer sees them so, inside a sentence. False: `text` alone (at line starts, after `(`, …).
+   */
+  leadingSpace: boolean;
+  /** Tokens per occurrence in each tokenizer that loaded, by name; `o200k_base` always. */
+  costs: Record<string, number>;
+  /** The domain-specific tokenizer (`domain` or a KL3M one) with the fewest tokens; absent when none loaded. */
+  cheapest?: string;
+  /** `occurrences × (costs.o200k_base − costs[cheapest])`: tokens saved; 0 without `cheapest`, negative if it costs more. */
+  saving: number;
+}
+
+/**
+ * The domain savings report of a document or selection. Items are the top 25 by `occurrences × costs.o200k_base`
+ * (the tokens they take in o200k_base), ties by text.
+ */
+export interface DomainReportResult {
+  version: number;
+  /** UTF-16 length of the reported text. */
+  length: number;
+  /** In the order of the tokenizers asked for (the default order: settings, domain, KL3M). */
+  counts: DomainReportCount[];
+  items: DomainReportItem[];
+  /** Distinct items found, before the top-25 cut. */
+  distinctItems: number;
+  /** UTF-16 units scanned for items, from the start: all of the text unless `truncated`. */
+  scanned: number;
+  /** True when the text is over 2 MiB of UTF-16 units: only its start (to a line break) was scanned; counts cover all. */
+  truncated: boolean;
+}
+
+/** Sent by the client's Domain Savings Report (the compare panel's report mode). */
+export namespace DomainReportRequest {
+  export const method = 'tokscope/domainReport';
+  export const type = new RequestType<DomainReportParams, DomainReportResult, void>(method);
+}

@@ -6,12 +6,13 @@ import { createConnection, type InitializeParams, type InitializeResult, Propose
 import { DocumentStore } from './documents';
 import { guard, type ServerContext } from './handlers/common';
 import { compare } from './handlers/compare';
+import { domainReport } from './handlers/domainReport';
 import { hover } from './handlers/hover';
 import { inlayHints } from './handlers/inlayHints';
 import { lineCounts, tokenSpans } from './handlers/spans';
 import { documentStats, listTokenizers } from './handlers/stats';
 import { tokompileDocument } from './handlers/tokompiler';
-import { CompareRequest, DocumentStatsRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest } from './protocol';
+import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest } from './protocol';
 import { SettingsCache } from './settings';
 import { Timings } from './timings';
 
@@ -54,6 +55,7 @@ export function startServer(): void {
   connection.onRequest(ListTokenizersRequest.type, (t) => list(undefined, t));
   connection.onRequest(CompareRequest.type, guard(ctx, CompareRequest.method, (p, t) => compare(ctx, p, t)));
   connection.onRequest(TokompileRequest.type, guard(ctx, TokompileRequest.method, (p, t) => tokompileDocument(ctx, p, t)));
+  connection.onRequest(DomainReportRequest.type, guard(ctx, DomainReportRequest.method, (p, t) => domainReport(ctx, p, t)));
   connection.onRequest(ServerTimingsRequest.type, (p) => ctx.timings.snapshot(p?.clear === true));
 
   connection.listen();

@@ -72,6 +72,27 @@ test('the compare panel renders a row per enabled tokenizer (webview message rou
   assert.equal(rows, 3, 'o200k_base, cl100k_base and llama3 by default');
 });
 
+test('the domain savings report renders the costliest citations and terms and exports them as a Markdown table', async () => {
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(samples, 'services-agreement-excerpt.txt')));
+  await vscode.commands.executeCommand('tokscope.domainReport');
+  // The first report loads the domain and KL3M vocabularies (a few seconds).
+  const items = await until('the report to render its items', () => api.domainReportRendered() || undefined, 60000);
+  assert.ok(items >= 2, `items: ${items}`);
+  const md = (await vscode.commands.executeCommand<string>('tokscope.exportDomainReport', 'markdown'))!;
+  const lines = md.split('\n');
+  const header = lines.findIndex((l) => l.startsWith('| item | kind | occurrences | o200k_base |'));
+  assert.ok(header > 0, md);
+  assert.match(lines[header + 1], /^\| --- \| --- \| ---: \|/);
+  assert.ok(lines.slice(header + 2).some((l) => l.startsWith('| ␠`11 U.S.C. § 362(a)` | citation | 1 |')), md);
+  const editor = vscode.window.activeTextEditor!;
+  assert.equal(editor.document.isUntitled, true);
+  assert.equal(editor.document.languageId, 'markdown');
+  assert.equal(editor.document.getText(), md);
+  const csv = (await vscode.commands.executeCommand<string>('tokscope.exportDomainReport', 'csv'))!;
+  assert.match(csv, /^item,kind,defined,occurrences,leading_space,o200k_base,/);
+  for (let i = 0; i < 2; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+});
+
 test('split by budget: chunks of at most N tokens that add up to the document', async () => {
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(samples, 'tokens.py')));
   const counts = (await vscode.commands.executeCommand('tokscope.splitSelectionByBudget', 40)) as number[];

@@ -2,19 +2,26 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { type FromWebview, isFromWebview, type ToWebview } from '../../../media/compareMessages';
-import { CompareRequest } from '../../../server/src/protocol';
+import { CompareRequest, DomainReportRequest, type DomainReportResult } from '../../../server/src/protocol';
 import { config } from '../config';
-import { log } from '../log';
+import { log, showError } from '../log';
+import { type ExportFormat, reportCsv, reportMarkdown, reportView } from '../reportFormat';
 
 /**
  * The compare panel: one webview (kept alive while hidden) showing the counts of the active document or selection in
- * every enabled tokenizer. Nonce CSP, no remote content, resources only from media/ and dist/.
+ * every enabled tokenizer, or, in report mode, the domain savings report. Nonce CSP, no remote content, resources
+ * only from media/ and dist/.
  */
 export class ComparePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private target: { uri: vscode.Uri; range: vscode.Range | undefined } | undefined;
+  private mode: 'compare' | 'report' = 'compare';
+  /** The report last received, for the exports. */
+  private report: { result: DomainReportResult; title: string } | undefined;
   /** How many rows the webview last reported rendered (the integration tests read it). */
   rendered = 0;
+  /** How many report items the webview last rendered; 0 while a report is on its way. */
+  reportRendered = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -22,11 +29,35 @@ export class ComparePanel implements vscode.Disposable {
   ) {}
 
   async show(): Promise<void> {
+    await this.open('compare');
+  }
+
+  /** The domain savings report of the active document or selection. */
+  async showReport(): Promise<void> {
+    this.reportRendered = 0;
+    await this.open('report');
+  }
+
+  private async open(mode: 'compare' | 'report'): Promise<void> {
+    this.mode = mode;
     const editor = vscode.window.activeTextEditor;
     if (editor) this.target = { uri: editor.document.uri, range: editor.selection.isEmpty ? undefined : editor.selection };
     if (!this.panel) this.panel = this.create();
     else this.panel.reveal(vscode.ViewColumn.Beside, true);
+    this.panel.title = mode === 'report' ? 'tokscope: domain savings' : 'tokscope: compare';
     await this.update();
+  }
+
+  /** The last report (run first if there is none) in a new untitled editor; returns the text. */
+  async exportReport(format: ExportFormat): Promise<string | undefined> {
+    if (!this.report) await this.showReport();
+    if (!this.report) return undefined;
+    const { result, title } = this.report;
+    const content = format === 'markdown' ? reportMarkdown(result, title) : reportCsv(result);
+    // No CSV language ships with VS Code: plain text keeps the quoting visible.
+    const doc = await vscode.workspace.openTextDocument({ content, language: format === 'markdown' ? 'markdown' : 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
+    return content;
   }
 
   private create(): vscode.WebviewPanel {
@@ -55,10 +86,13 @@ export class ComparePanel implements vscode.Disposable {
     if (!isFromWebview(m)) return log.warn('compare panel: ignored an unexpected message');
     const msg: FromWebview = m;
     if (msg.type === 'rendered') this.rendered = msg.rows;
-    else void this.update();
+    else if (msg.type === 'reportRendered') this.reportRendered = msg.items;
+    else if (msg.type === 'export') void this.exportReport(msg.format).catch((e: unknown) => showError(`export failed: ${(e as Error).message}`));
+    else void this.update().catch((e: unknown) => showError(`${this.mode} failed: ${(e as Error).message}`));
   }
 
   private async update(): Promise<void> {
+    if (this.mode === 'report') return this.updateReport();
     if (!this.panel || !this.target) return;
     const { uri, range } = this.target;
     const res = await this.client.sendRequest(CompareRequest.type, {
@@ -74,6 +108,19 @@ export class ComparePanel implements vscode.Disposable {
       rows: res.entries.map((e) => ({ tokenizer: e.tokenizer, count: e.count, exact: e.exact, pieces: e.pieces, error: e.error })),
     };
     await this.panel.webview.postMessage(data);
+  }
+
+  private async updateReport(): Promise<void> {
+    if (!this.panel || !this.target) return;
+    const { uri, range } = this.target;
+    const result = await this.client.sendRequest(DomainReportRequest.type, {
+      textDocument: { uri: uri.toString() },
+      range: range ? this.client.code2ProtocolConverter.asRange(range) : undefined,
+    });
+    const title = `${vscode.workspace.asRelativePath(uri)}${range ? ' (selection)' : ''}`;
+    this.report = { result, title };
+    // The panel may have been closed, or switched to compare, while the report was computed.
+    if (this.panel && this.mode === 'report') await this.panel.webview.postMessage(reportView(result, title));
   }
 
   dispose(): void {

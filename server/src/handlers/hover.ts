@@ -10,6 +10,7 @@ import type { TokompileResult } from '../tokompiler/index';
 import { awaitOrCancel, isCancellation, isExact, type ServerContext, spansUnavailable, throwIfCancelled, tokenizerFor } from './common';
 import { isTokompiler, TOKOMPILER, TOKOMPILER_MAX_LENGTH, tokompilerFormAt, tokompilerLineCounts, tokompilerResult, tokompilerTokensIn } from './tokompiler';
 import { tokensIn } from './spans';
+import { domainItemCosts } from './domainReport';
 
 export async function hover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
   const doc = ctx.documents.get(params?.textDocument?.uri);
@@ -20,6 +21,8 @@ export async function hover(ctx: ServerContext, params: HoverParams, token: Canc
   // The table first: it brings every tokenizer's incremental encoding up to date, which the token index then uses.
   const tokompiled = await tokompiledFor(doc, settings, token);
   const parts = [await countsTable(ctx, doc, settings, offset, token, tokompiled)];
+  const domain = domainLine(ctx, doc, settings, offset);
+  if (domain) parts.unshift(domain);
   const form = tokompiled && tokompilerFormAt(tokompiled, offset);
   if (form) parts.unshift(`**Tokompiler** — ${codeSpan(form.text)} is \`${form.form}\` (class ${form.cls}); its cost in each tokenizer is the *word* column below`);
   let range: Hover['range'];
@@ -33,6 +36,16 @@ export async function hover(ctx: ServerContext, params: HoverParams, token: Canc
     }
   }
   return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range };
+}
+
+/** The citation or financial/legal term under the cursor, priced in the general, domain and loaded KL3M tokenizers. */
+function domainLine(ctx: ServerContext, doc: Document, settings: Settings, offset: number): string | undefined {
+  if (doc.looksBinary) return undefined;
+  const found = domainItemCosts(ctx, doc, settings, offset);
+  if (!found) return undefined;
+  const costs = found.costs.map((c) => `${c.tokenizer} ${c.count}`).join(' · ');
+  const form = found.leadingSpace ? ' (with the space before it, as in the text)' : '';
+  return `${found.item.kind} ${codeSpan(found.item.text)}: ${costs} tokens${form}`;
 }
 
 /** The tokens at `offset` (or, at the end of a token, the one just before it), described in markdown. */
