@@ -14,7 +14,7 @@ test('counting a large document reports work-done progress (begin, increasing pe
     created.push(p.token);
     return null;
   });
-  c.onNotification('$/progress', (p: { value: { kind: string; percentage?: number; title?: string } }) => events.push(p.value));
+  c.onNotification('$/progress', (p: { value: { kind: string; percentage?: number; title?: string } }) => void events.push(p.value));
   try {
     const small = await server.open('small.txt', 'just a few words\n');
     await c.sendRequest('tokscope/documentStats', { textDocument: { uri: small } });
