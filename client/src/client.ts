@@ -13,12 +13,15 @@ import {
   type StateChangeEvent,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { Kl3mDownloads } from './features/kl3mDownloads';
 import { log, showError, showWarning } from './log';
 import { RestartPolicy } from './restartPolicy';
 
 /**
  * Starts the language server (dist/server.js, a Node child over IPC) for every file and untitled document. The
  * workspace's trust goes in the initialisation options: untrusted, the server honours no setting that names a file.
+ * So does the folder where tokscope: Download KL3M Tokenizer saves tokenizers (in the extension's own storage, which
+ * no workspace controls, so it is searched even in an untrusted workspace).
  */
 export function createClient(context: vscode.ExtensionContext, supervisor: ServerSupervisor): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -29,7 +32,7 @@ export function createClient(context: vscode.ExtensionContext, supervisor: Serve
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     synchronize: { configurationSection: 'tokscope' },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, kl3mStorage: Kl3mDownloads.folder(context.globalStorageUri) },
     outputChannel: vscode.window.createOutputChannel('tokscope language server', { log: true }),
     traceOutputChannel: log,
     errorHandler: supervisor,

@@ -5,6 +5,7 @@ import { splitByBudget, tokenStarts } from './budget';
 import type { ServerSupervisor } from './client';
 import { config, type OverlayMode } from './config';
 import type { ComparePanel } from './features/comparePanel';
+import type { Kl3mDownloads } from './features/kl3mDownloads';
 import type { TokompilerView } from './features/tokompilerView';
 import { log, showError } from './log';
 import { isExportFormat } from './reportFormat';
@@ -16,10 +17,11 @@ export interface Features {
   compare: ComparePanel | undefined;
   tokompiler: TokompilerView | undefined;
   supervisor: ServerSupervisor;
+  kl3m: Kl3mDownloads;
 }
 
 /** Commands that work while the language server is not running. */
-const WITHOUT_SERVER = new Set(['openLog', 'restartServer']);
+const WITHOUT_SERVER = new Set(['openLog', 'restartServer', 'downloadKl3mTokenizer']);
 
 /** Every command of the palette (category tokscope), registered as `tokscope.<name>`. */
 export const COMMANDS: Record<string, Command> = {
@@ -60,6 +62,13 @@ export const COMMANDS: Record<string, Command> = {
     if (res.unavailable) return showError(`no token ids for this document (${res.unavailable})`);
     await vscode.env.clipboard.writeText(JSON.stringify(res.ids));
     vscode.window.setStatusBarMessage(`tokscope: copied ${res.ids.length} ${res.tokenizer} ids`, 3000);
+  },
+  /**
+   * Downloads a KL3M tokenizer (picked, or named by the first argument) into the extension's storage. Returns
+   * `{ ok, path }` or `{ ok: false, message }` (for tests), without waiting for the error pop-up to be closed.
+   */
+  async downloadKl3mTokenizer(client, features, name) {
+    return features.kl3m.run(client, name);
   },
   async showTokenizerInfo(client) {
     const list = await client.sendRequest(ListTokenizersRequest.type);

@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient, ServerSupervisor } from './client';
 import { type Features, registerCommands } from './commands';
 import { ComparePanel } from './features/comparePanel';
+import { Kl3mDownloads } from './features/kl3mDownloads';
 import { Overlays } from './features/overlays';
 import { StatusBar } from './features/statusBar';
 import { TokompilerView } from './features/tokompilerView';
@@ -34,7 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
   const supervisor = new ServerSupervisor();
   context.subscriptions.push(supervisor);
   client = createClient(context, supervisor);
-  const features: Features = { compare: undefined, tokompiler: undefined, supervisor };
+  const features: Features = { compare: undefined, tokompiler: undefined, supervisor, kl3m: new Kl3mDownloads(context.globalStorageUri) };
+  context.subscriptions.push(features.kl3m);
   registerCommands(context, () => client, features);
   const server = {
     serverPid: () => supervisor.pid,

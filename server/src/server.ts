@@ -13,7 +13,7 @@ import { lineCounts, tokenSpans } from './handlers/spans';
 import { documentStats, listTokenizers } from './handlers/stats';
 import { tokompileDocument } from './handlers/tokompiler';
 import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest } from './protocol';
-import { SettingsCache } from './settings';
+import { initOptions, SettingsCache } from './settings';
 import { Timings } from './timings';
 
 export function startServer(): void {
@@ -24,8 +24,9 @@ export function startServer(): void {
   let canRefreshHints = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const options = (params.initializationOptions ?? {}) as { trusted?: unknown };
-    ctx.trusted = options.trusted === true;
+    const init = initOptions(params.initializationOptions);
+    ctx.trusted = init.trusted;
+    ctx.kl3mStorage = init.kl3mStorage;
     ctx.settings = new SettingsCache(connection, params.capabilities.workspace?.configuration === true, ctx.trusted);
     canRefreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     return {

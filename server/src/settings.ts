@@ -2,6 +2,7 @@
  * The `tokscope.*` settings as the server sees them: read per resource, sanitised against the defaults here (the one
  * place defaults live), cached until the client reports a configuration change.
  */
+import { isAbsolute } from 'node:path';
 import type { Connection } from 'vscode-languageserver';
 import type { RegistryOptions } from './tokenizers/registry';
 
@@ -67,8 +68,30 @@ export function sanitizeSettings(raw: unknown, trusted: boolean): Settings {
   };
 }
 
-export function registryOptions(settings: Settings): RegistryOptions {
-  return settings.kl3mDir ? { kl3mDir: settings.kl3mDir } : {};
+/** What the client says once, in `initializationOptions`: not settings, so nothing the workspace can change. */
+export interface InitOptions {
+  /** Whether the workspace is trusted; false unless the client says so. */
+  trusted: boolean;
+  /** The extension's KL3M download folder (`<global storage>/kl3m`), an absolute path. */
+  kl3mStorage: string | undefined;
+}
+
+export function initOptions(raw: unknown): InitOptions {
+  const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const storage = typeof r.kl3mStorage === 'string' && isAbsolute(r.kl3mStorage) ? r.kl3mStorage : undefined;
+  return { trusted: r.trusted === true, kl3mStorage: storage };
+}
+
+/**
+ * The registry's folders: `tokscope.kl3mDir` (only ever set in a trusted workspace), then the download folder. The
+ * download folder is honoured in an untrusted workspace too: the extension names it, from its own global storage, and
+ * only the extension's download command writes there; the workspace can neither move it nor put files in it.
+ */
+export function registryOptions(settings: Settings, kl3mStorage?: string): RegistryOptions {
+  const options: RegistryOptions = {};
+  if (settings.kl3mDir) options.kl3mDir = settings.kl3mDir;
+  if (kl3mStorage) options.kl3mStorage = kl3mStorage;
+  return options;
 }
 
 /** Settings per resource, fetched with `workspace/configuration` when the client supports it. */

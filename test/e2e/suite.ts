@@ -4,9 +4,12 @@
  * condition with a deadline.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TokscopeApi } from '../../client/src/extension';
+import { TINY_BPE } from '../unit/tinyBpe';
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -178,6 +181,44 @@ test('Show Tokompiler View opens the anonymised code beside the source and follo
     await vscode.commands.executeCommand('undo');
   }
   await until('the o200k count again', () => (COUNT.test(api.statusBar()) ? true : undefined));
+});
+
+test('Download KL3M Tokenizer is in the palette; offline it returns the one message at once; its folder is searched', async () => {
+  const contributed: Array<{ command: string; title: string; category: string }> = vscode.extensions.getExtension('tokscope.tokscope')!.packageJSON.contributes.commands;
+  assert.deepEqual(contributed.find((c) => c.command === 'tokscope.downloadKl3mTokenizer'), { command: 'tokscope.downloadKl3mTokenizer', title: 'Download KL3M Tokenizer', category: 'tokscope' });
+  assert.ok((await vscode.commands.getCommands(true)).includes('tokscope.downloadKl3mTokenizer'));
+  const res = await vscode.commands.executeCommand<{ ok: boolean; path?: string; message?: string }>('tokscope.downloadKl3mTokenizer', 'kl3m-001-32k');
+  if (res.ok) {
+    // A machine that can reach huggingface.co downloads it for real.
+    assert.match(res.path!, /kl3m[/\\]kl3m-001-32k[/\\]tokenizer\.json$/);
+    console.log(`  (online: downloaded to ${res.path})`);
+    return;
+  }
+  assert.match(res.message!, /^could not reach huggingface\.co — offline\? Download kl3m-001-32k's tokenizer\.json \(https:\/\/huggingface\.co\/alea-institute\/kl3m-001-32k\/resolve\/main\/tokenizer\.json\) elsewhere and put it in .*[/\\]kl3m[/\\]kl3m-001-32k[/\\], or set tokscope\.kl3mDir$/);
+  // Not a preset: refused before anything is fetched.
+  const bad = await vscode.commands.executeCommand<{ ok: boolean; message?: string }>('tokscope.downloadKl3mTokenizer', 'gpt2');
+  assert.equal(bad.ok, false);
+  assert.match(bad.message!, /gpt2 is not a KL3M tokenizer/);
+  // A file put where the message says (as a download would) is what the running server counts with: the tiny
+  // four-token vocabulary, found in the extension's storage before ../shared/data/kl3m, with no restart.
+  const dir = /put it in (.*[/\\]kl3m-001-32k)[/\\], or set/.exec(res.message!)![1];
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'tokenizer.json'), TINY_BPE);
+  const tokscope = vscode.workspace.getConfiguration('tokscope');
+  // An empty kl3mDir (searched first, and part of the server's cache key) keeps an earlier load of the shared copy out.
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'tokscope-empty-'));
+  try {
+    await tokscope.update('kl3mDir', empty, vscode.ConfigurationTarget.Global);
+    await tokscope.update('activeTokenizer', 'kl3m-001-32k', vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'abababab' }));
+    await until('a count from the downloaded tokenizer', () => (/(^|\s)4 \/ 128k kl3m-001-32k/.test(api.statusBar()) ? true : undefined));
+  } finally {
+    await tokscope.update('activeTokenizer', undefined, vscode.ConfigurationTarget.Global);
+    await tokscope.update('kl3mDir', undefined, vscode.ConfigurationTarget.Global);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(empty, { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
 });
 
 /** Waits until the server runs in a process other than `old`; returns its pid. */

@@ -24,6 +24,8 @@ export async function startServer(
   args = [join(projectRoot(), 'dist', 'server.js'), '--stdio'],
   /** Client capabilities beyond configuration and markdown hovers (e.g. `window.workDoneProgress`). */
   extra: Record<string, unknown> = {},
+  /** Initialisation options beyond `trusted` (e.g. `kl3mStorage`). */
+  init: Record<string, unknown> = {},
 ): Promise<TestServer> {
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -36,7 +38,7 @@ export async function startServer(
     processId: null,
     rootUri: null,
     capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } }, ...extra },
-    initializationOptions: { trusted },
+    initializationOptions: { trusted, ...init },
   });
   await connection.sendNotification('initialized', {});
   const server: TestServer = {

@@ -16,6 +16,8 @@ export interface ServerContext {
   settings: SettingsCache;
   /** From the client's initializationOptions; false unless the client says so. */
   trusted: boolean;
+  /** The extension's KL3M download folder, from the client's initializationOptions (see `registryOptions`). */
+  kl3mStorage?: string;
   timings: Timings;
 }
 
@@ -79,7 +81,7 @@ export function openDocument(ctx: ServerContext, uri: unknown): Document {
 export function tokenizerFor(ctx: ServerContext, name: unknown, settings: Settings): Tokenizer {
   if (!allowedTokenizerName(name, ctx.trusted)) throw invalidParams(`tokenizer not allowed here: ${String(name)}`);
   try {
-    return getTokenizer(name, registryOptions(settings));
+    return getTokenizer(name, registryOptions(settings, ctx.kl3mStorage));
   } catch (e) {
     throw e instanceof UnknownTokenizerError ? invalidParams(e.message) : invalidParams(`${name}: ${(e as Error).message}`);
   }

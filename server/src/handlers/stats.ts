@@ -127,7 +127,7 @@ function textSize(text: string): { characters: number; bytes: number } {
 
 export async function listTokenizers(ctx: ServerContext, token: CancellationToken): Promise<TokenizerDescription[]> {
   const settings = await ctx.settings.get(undefined);
-  const options = registryOptions(settings);
+  const options = registryOptions(settings, ctx.kl3mStorage);
   const out: TokenizerDescription[] = [];
   for (const info of registryList(options)) {
     throwIfCancelled(token);

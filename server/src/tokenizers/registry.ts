@@ -6,6 +6,7 @@ import { ggufToSpec } from './formats/ggufSpec';
 import { huggingFaceSpecFromFile } from './formats/huggingface';
 import { readTiktokenRanks, TIKTOKEN_ENCODINGS, tiktokenSpec } from './formats/tiktoken';
 import { loadDomainTokenizer } from '../domain/load';
+import { findKl3m, KL3M_PRESETS } from './kl3mPresets';
 import { packageFile, projectRoot, sharedDataDir } from './paths';
 import type { Tokenizer, TokenizerKind } from './types';
 
@@ -23,8 +24,20 @@ export interface TokenizerInfo {
 }
 
 export interface RegistryOptions {
-  /** Folder holding the KL3M tokenizers (`kl3m-001-32k/tokenizer.json`, …). Default: `../shared/data/kl3m`. */
+  /** Folder holding the KL3M tokenizers (`kl3m-001-32k/tokenizer.json`, …), searched first (`tokscope.kl3mDir`, --kl3m-dir). */
   kl3mDir?: string;
+  /** The extension's download folder (`<global storage>/kl3m`), searched second. */
+  kl3mStorage?: string;
+}
+
+/**
+ * Where KL3M tokenizers are looked for, in order: `kl3mDir`, the download folder, then TOKSCOPE_KL3M_DIR or else
+ * `../shared/data/kl3m`. Per preset the first folder holding it wins, so one folder need not hold them all.
+ */
+export function kl3mFolders(options: RegistryOptions): string[] {
+  const shared = sharedDataDir();
+  const fallback = process.env.TOKSCOPE_KL3M_DIR || (shared ? join(shared, 'kl3m') : undefined);
+  return [...new Set([options.kl3mDir, options.kl3mStorage, fallback].filter((d): d is string => !!d))];
 }
 
 interface Entry {
@@ -34,9 +47,9 @@ interface Entry {
   path(): string | undefined;
   load(path: string): Tokenizer;
   note?: string;
+  /** Added to "not found": where to get it. */
+  whereToGet?: string;
 }
-
-const KL3M_PRESETS = ['kl3m-001-32k', 'kl3m-003-64k', 'kl3m-004-char-4k-cased', 'kl3m-004-char-8k-cased', 'kl3m-004-char-16k-cased', 'kl3m-005-multi-word-example-32k'];
 
 /** The shipped domain vocabulary: copied into dist/vocab by the build, or read from the sources in a checkout. */
 function domainVocabPath(): string | undefined {
@@ -77,16 +90,17 @@ function entries(options: RegistryOptions): Map<string, Entry> {
     load: (p) => loadDomainTokenizer(p),
     note: 'o200k_base extended with merges learned on legal text: never more tokens than o200k_base',
   });
-  const kl3mDir = options.kl3mDir ?? process.env.TOKSCOPE_KL3M_DIR ?? (sharedDataDir() ? join(sharedDataDir()!, 'kl3m') : undefined);
+  const folders = kl3mFolders(options);
   for (const preset of KL3M_PRESETS) {
+    // Looked up now, each time the entries are built: a "not found" is never kept.
+    const found = findKl3m(preset, folders);
+    const searched = folders.length ? folders.map((d) => join(d, preset, 'tokenizer.json')).join(' or ') : `<kl3m dir>/${preset}/tokenizer.json`;
     map.set(preset, {
       kind: 'huggingface',
-      source: kl3mDir ? join(kl3mDir, preset, 'tokenizer.json') : `<kl3m dir>/${preset}/tokenizer.json`,
-      path: () => {
-        const p = kl3mDir ? join(kl3mDir, preset, 'tokenizer.json') : undefined;
-        return p && existsSync(p) ? p : undefined;
-      },
+      source: found ?? searched,
+      path: () => found,
       load: (p) => createTokenizer(huggingFaceSpecFromFile(p, preset)),
+      whereToGet: `from huggingface.co/alea-institute/${preset}`,
     });
   }
   return map;
@@ -99,7 +113,8 @@ const cache = new Map<string, Tokenizer>();
  * `gguf:PATH` for the vocabulary inside a GGUF model file. Loaded lazily, cached for the life of the process.
  */
 export function getTokenizer(name: string, options: RegistryOptions = {}): Tokenizer {
-  const key = `${name}\0${options.kl3mDir ?? ''}`;
+  // Only loaded tokenizers are cached; a name not found is looked up again next time.
+  const key = `${name}\0${options.kl3mDir ?? ''}\0${options.kl3mStorage ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let tok: Tokenizer;
@@ -126,6 +141,6 @@ export class UnknownTokenizerError extends Error {
 export function listTokenizers(options: RegistryOptions = {}): TokenizerInfo[] {
   return [...entries(options)].map(([name, e]) => {
     const available = e.path() !== undefined;
-    return { name, kind: e.kind, source: e.source, exact: true, available, note: available ? e.note : `not found: ${e.source}` };
+    return { name, kind: e.kind, source: e.source, exact: true, available, note: available ? e.note : `not found: ${e.source}${e.whereToGet ? ` (${e.whereToGet})` : ''}` };
   });
 }
