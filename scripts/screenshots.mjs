@@ -1,5 +1,5 @@
 // `npm run screenshots`: PNGs of the real run for the README (docs/screenshots/): the status bar and line counts,
-// token boundaries, the heat map, a hover, the compare panel and the Tokompiler view. code-server + headless Chromium, as in the integration tests.
+// token boundaries, the heat map, a hover, the compare panel, the Tokompiler view and the domain savings report. code-server + headless Chromium, as in the integration tests.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -63,6 +63,11 @@ try {
   await page.waitForSelector('.tab[aria-label*="tokompiler"], .tab[title*="tokompiler"]', { timeout: 30000 }).catch(() => undefined);
   await page.waitForTimeout(2500);
   await page.screenshot({ path: join(out, 'tokompiler.png') });
+  await open('services-agreement-excerpt.txt');
+  await statusReady();
+  await command('tokscope: Domain Savings Report');
+  await page.waitForTimeout(6000); // the first report loads the domain and KL3M tokenizers
+  await page.screenshot({ path: join(out, 'report.png') });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
