@@ -9,9 +9,11 @@
  *
  * Byte strings that end inside a UTF-8 character are the encoding of no text, yet a byte-level token (or a
  * SentencePiece byte-fallback token) may end there inside a canonical encoding. Such ids count as a canonical prefix
- * when some next token u makes ids+u one (recursively): exact by definition, and cheap since few tokens start with a
- * UTF-8 continuation byte. A search that would cost more than a budget answers "canonical": keeping a cover the model
- * gives ~0 is harmless, dropping one it likes is not.
+ * when some next token u makes ids+u one, u either completing the character or (recursively) staying inside it.
+ * Witnesses that complete the character and end inside another one are not searched (the search would have no
+ * bound); `isPrefix` and `prefixesOf` agree on this, so a model that uses the same definition is matched exactly.
+ * The search is cheap since few tokens start with a UTF-8 continuation byte; one that would cost more than a budget
+ * answers "canonical" (keeping a cover the model gives ~0 is harmless, dropping one it likes is not).
  */
 import { lastRestartPoint } from '../tokenizers/incremental';
 import type { Tokenizer } from '../tokenizers/types';
@@ -76,10 +78,8 @@ function sameIds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Encodes checked per search (a check deeper than this answers "canonical", see above). */
+/** Steps per search (a check that would take more answers "canonical", see above). */
 const BUDGET = 20000;
-/** Tokens that may follow an incomplete character before the search gives up (answers "canonical"). */
-const MAX_DEPTH = 4;
 
 const perTokenizer = new WeakMap<Tokenizer, Canon>();
 
@@ -175,16 +175,16 @@ export class Canon {
   /** Whether `ids` (spelling chunk bytes `z`) is a prefix of the canonical encoding of some text. */
   isPrefix(ids: ArrayLike<number>, z: Uint8Array, atStart: boolean): boolean {
     this.budget = BUDGET;
-    return this.check(ids, z, atStart, 0);
+    return this.check(ids, z, atStart);
   }
 
   /** Every id sequence spelling `z` that is a prefix of some canonical encoding (one, unless `z` ends mid-character). */
   prefixesOf(z: Uint8Array, atStart: boolean): Uint32Array[] {
     this.budget = BUDGET;
-    return this.collect(z, atStart, 0);
+    return this.collect(z, atStart);
   }
 
-  private check(ids: ArrayLike<number>, z: Uint8Array, atStart: boolean, depth: number): boolean {
+  private check(ids: ArrayLike<number>, z: Uint8Array, atStart: boolean): boolean {
     const st = utf8State(z);
     if (st.kind === 'invalid') return false;
     if (st.kind === 'valid') {
@@ -192,18 +192,21 @@ export class Canon {
       const enc = this.encodeChunk(z, atStart);
       return enc !== null && sameIds(enc, ids);
     }
-    if (depth >= MAX_DEPTH || this.budget <= 0) return true;
+    if (this.budget <= 0) return true;
     const next = Array.from(ids);
     next.push(0);
     for (const u of this.startingWith(st.lo, st.hi)) {
+      const z2 = this.within(z, u);
+      if (!z2) continue;
       next[next.length - 1] = u;
-      if (this.check(next, concatBytes(z, this.tokenizer.bytesOf(u)), atStart, depth + 1)) return true;
+      this.budget--;
+      if (this.check(next, z2, atStart)) return true;
       if (this.budget <= 0) return true;
     }
     return false;
   }
 
-  private collect(z: Uint8Array, atStart: boolean, depth: number): Uint32Array[] {
+  private collect(z: Uint8Array, atStart: boolean): Uint32Array[] {
     const st = utf8State(z);
     if (st.kind === 'invalid') return [];
     if (st.kind === 'valid') {
@@ -215,13 +218,14 @@ export class Canon {
     const hit = this.prefixes.get(k);
     if (hit) return hit;
     const found = new Map<string, Uint32Array>();
-    if (depth < MAX_DEPTH) {
-      for (const u of this.startingWith(st.lo, st.hi)) {
-        for (const e of this.collect(concatBytes(z, this.tokenizer.bytesOf(u)), atStart, depth + 1)) {
-          if (e.length && e[e.length - 1] === u) found.set(e.subarray(0, -1).join(','), e.slice(0, -1));
-        }
-        if (this.budget <= 0) break;
+    for (const u of this.startingWith(st.lo, st.hi)) {
+      const z2 = this.within(z, u);
+      if (!z2) continue;
+      this.budget--;
+      for (const e of this.collect(z2, atStart)) {
+        if (e.length && e[e.length - 1] === u) found.set(e.subarray(0, -1).join(','), e.slice(0, -1));
       }
+      if (this.budget <= 0) break;
     }
     const out = [...found.values()];
     this.prefixes.set(k, out);
@@ -234,6 +238,17 @@ export class Canon {
    */
   private isLead(z: Uint8Array): boolean {
     return this.lead.length > 0 && z.length === this.lead.length && z.every((c, i) => c === this.lead[i]);
+  }
+
+  /**
+   * z (ending inside a character) followed by token u, when u completes that character or stays inside it; null
+   * when u completes it and ends inside another.
+   */
+  private within(z: Uint8Array, u: number): Uint8Array | null {
+    const z2 = concatBytes(z, this.tokenizer.bytesOf(u));
+    const st = utf8State(z2);
+    if (st.kind === 'valid') return z2;
+    return st.kind === 'incomplete' && completeLength(z2) === completeLength(z) ? z2 : null;
   }
 
   /** Tokens whose first byte lies in [lo, hi]. */

@@ -20,26 +20,41 @@ import type { TokenModel } from './types';
 export interface Dist {
   ids: Uint32Array;
   lps: Float64Array;
-  /** id → index, built on first use for long distributions. */
-  index?: Map<number, number>;
-  /** Canonicality of this cover extended by a token, by token id. */
-  checks: Map<number, boolean>;
+  /** Whether the cover extended by a token stays canonical, by id: 0 not checked yet, 1 yes, 2 no (made on use). */
+  checks?: Uint8Array;
 }
 
-export interface Cover {
-  /** The tokens before the last one, after the machine's base (the encoding of the text before the cut). */
-  head: Uint32Array;
-  /** The last token; -1 only for the empty encoding of an empty text. */
-  last: number;
-  logp: number;
-  /** What the last token spells beyond the text so far. */
-  rem: Uint8Array;
-  /** Byte offset in the text where `last` starts. */
-  split: number;
+interface Pending {
+  w: number;
+  b: number;
+  c: Cover;
+  /** The extension token, or -1: the cover itself is checked. */
+  t: number;
+}
+
+/** A cover: `head` then `last`, whose bytes `tb` pass the text by `rem` (mutated in place as bytes are consumed). */
+export class Cover {
   /** Canonical (checked), non-canonical, or undefined: not checked yet. */
   ok?: boolean;
   /** The next-token distribution (covers with an empty remainder only). */
   dist?: Dist;
+  constructor(
+    /** The tokens before the last one, after the machine's base (the encoding of the text before the cut). */
+    public head: Uint32Array,
+    /** The last token; -1 only for the empty encoding of an empty text. */
+    readonly last: number,
+    readonly logp: number,
+    /** Byte offset in the text where `last` starts. */
+    readonly split: number,
+    readonly tb: Uint8Array,
+    /** How many bytes of `tb` lie inside the text. */
+    public at: number,
+  ) {}
+
+  /** What the last token spells beyond the text so far. */
+  get rem(): Uint8Array {
+    return this.tb.subarray(this.at);
+  }
 }
 
 export interface ByteDistribution {
@@ -62,7 +77,7 @@ export interface CoverOptions {
 
 const EAGER_CHECKS = 512;
 
-export function tailOf(c: Cover): Uint32Array {
+export function tailOf(c: { head: Uint32Array; last: number }): Uint32Array {
   if (c.last < 0) return c.head;
   const out = new Uint32Array(c.head.length + 1);
   out.set(c.head);
@@ -71,16 +86,9 @@ export function tailOf(c: Cover): Uint32Array {
 }
 
 export function lpOf(d: Dist, id: number): number {
-  if (d.ids.length <= 32) {
-    for (let i = 0; i < d.ids.length; i++) if (d.ids[i] === id) return d.lps[i];
-    return -Infinity;
-  }
-  if (!d.index) {
-    d.index = new Map();
-    for (let i = 0; i < d.ids.length; i++) d.index.set(d.ids[i], i);
-  }
-  const i = d.index.get(id);
-  return i === undefined ? -Infinity : d.lps[i];
+  if (d.ids[id] === id) return d.lps[id]; // a full distribution in id order
+  for (let i = 0; i < d.ids.length; i++) if (d.ids[i] === id) return d.lps[i];
+  return -Infinity;
 }
 
 export class CoverMachine {
@@ -96,7 +104,6 @@ export class CoverMachine {
   private readonly model: TokenModel;
   private readonly context: Uint32Array;
   private readonly margin: number;
-  private readonly specials: Set<number>;
 
   private constructor(o: CoverOptions) {
     this.tok = o.tokenizer;
@@ -104,7 +111,6 @@ export class CoverMachine {
     this.canon = Canon.of(o.tokenizer);
     this.context = Uint32Array.from(o.context);
     this.margin = o.margin ?? Infinity;
-    this.specials = new Set(o.tokenizer.specialTokens.values());
     this.bytes = this.canon.textBytes(o.text);
   }
 
@@ -116,7 +122,7 @@ export class CoverMachine {
 
   /** Only one cover is left and it ends with the text: plain token decoding from it is exact. */
   get collapsed(): boolean {
-    return this.covers.length === 1 && this.covers[0].rem.length === 0;
+    return this.covers.length === 1 && this.covers[0].at === this.covers[0].tb.length;
   }
 
   /** The ids the model sees for a cover (context, base, cover). */
@@ -137,7 +143,7 @@ export class CoverMachine {
     this.modelCalls += tails.length;
     const res = await Promise.all(tails.map((t) => this.model.next(this.idsOf(t), signal)));
     signal?.throwIfAborted();
-    return res.map((d) => ({ ids: d.ids, lps: d.logProbs, checks: new Map() }));
+    return res.map((d) => ({ ids: d.ids, lps: d.logProbs }));
   }
 
   private async setup(signal?: AbortSignal): Promise<void> {
@@ -180,7 +186,9 @@ export class CoverMachine {
       if (lp === -Infinity) continue;
       const last = w.length ? w[w.length - 1] : -1;
       const split = last < 0 ? 0 : n - this.tok.bytesOf(last).length;
-      const c: Cover = { head: w.length ? w.subarray(0, -1) : w, last, logp: lp, rem: new Uint8Array(0), split, ok: true };
+      const tb = last < 0 ? new Uint8Array(0) : this.tok.bytesOf(last);
+      const c = new Cover(w.length ? w.subarray(0, -1) : w, last, lp, split, tb, tb.length);
+      c.ok = true;
       c.dist = distOf.get(w.join());
       found.set(w.join(), c);
     }
@@ -189,13 +197,13 @@ export class CoverMachine {
         const hp = logpOf(h);
         const d = distOf.get(h.join())!;
         if (hp === -Infinity) continue;
-        for (const t of cands) {
-          const lp = lpOf(d, t);
-          const rem = this.tok.bytesOf(t).subarray(n - i);
+        const add = (t: number, lp: number) => {
+          const tb = this.tok.bytesOf(t);
           // An empty remainder is a whole encoding, found above when canonical.
-          if (lp === -Infinity || rem.length === 0) continue;
-          found.set(`${h.join()}/${t}`, { head: h, last: t, logp: hp + lp, rem, split: i });
-        }
+          if (lp > -Infinity && tb.length > n - i) found.set(`${h.join()}/${t}`, new Cover(h, t, hp + lp, i, tb, n - i));
+        };
+        if (d.ids.length > cands.length) for (const t of cands) add(t, lpOf(d, t));
+        else for (let k = 0; k < d.ids.length; k++) if (this.startsWith(d.ids[k], y.subarray(i))) add(d.ids[k], d.lps[k]);
       }
     }
     this.covers = [...found.values()].sort((a, b) => b.logp - a.logp);
@@ -211,7 +219,7 @@ export class CoverMachine {
   sampleCover(rand: () => number): Cover | undefined {
     for (;;) {
       if (!this.covers.length) return undefined;
-      const ref = Math.max(...this.covers.map((c) => c.logp));
+      const ref = this.covers.reduce((m, c) => Math.max(m, c.logp), -Infinity);
       const w = this.covers.map((c) => Math.exp(c.logp - ref));
       let r = rand() * w.reduce((a, b) => a + b, 0);
       let k = 0;
@@ -221,10 +229,16 @@ export class CoverMachine {
     }
   }
 
+  private startsWith(t: number, prefix: Uint8Array): boolean {
+    if (this.canon.firstByte[t] !== prefix[0]) return false;
+    const b = this.tok.bytesOf(t);
+    return b.length >= prefix.length && prefix.every((c, j) => b[j] === c);
+  }
+
   /** Checks a cover's canonicality (cached on it). */
   check(c: Cover): boolean {
     if (c.ok === undefined) {
-      const z = concatBytes(this.bytes.subarray(this.cut, c.split), this.tok.bytesOf(c.last));
+      const z = concatBytes(this.bytes.subarray(this.cut, c.split), c.tb);
       c.ok = this.canon.isPrefix(tailOf(c), z, this.cut === 0);
     }
     return c.ok;
@@ -232,14 +246,12 @@ export class CoverMachine {
 
   /** Whether the empty-remainder cover `e` extended by token t stays canonical (cached on its distribution). */
   canExtend(e: Cover, t: number): boolean {
-    const d = e.dist!;
-    let ok = d.checks.get(t);
-    if (ok === undefined) {
+    const checks = (e.dist!.checks ??= new Uint8Array(this.tok.vocabSize));
+    if (!checks[t]) {
       const z = concatBytes(this.bytes.subarray(this.cut), this.tok.bytesOf(t));
-      const ids = concatIds(tailOf(e), t);
-      d.checks.set(t, (ok = this.canon.isPrefix(ids, z, this.cut === 0)));
+      checks[t] = this.canon.isPrefix(concatIds(tailOf(e), t), z, this.cut === 0) ? 1 : 2;
     }
-    return ok;
+    return checks[t] === 1;
   }
 
   private prune(): void {
@@ -255,15 +267,16 @@ export class CoverMachine {
    */
   private best(only?: number): number {
     let best = -Infinity;
+    const first = this.canon.firstByte;
     for (const c of this.covers) {
-      if (c.rem.length) {
-        if (only === undefined || c.rem[0] === only) best = Math.max(best, c.logp);
+      if (c.at < c.tb.length) {
+        if (only === undefined || c.tb[c.at] === only) best = Math.max(best, c.logp);
         continue;
       }
-      const d = c.dist!;
-      for (let k = 0; k < d.ids.length; k++) {
-        const t = d.ids[k];
-        if (only === undefined ? t === this.model.eosId || this.canon.firstByte[t] >= 0 : this.canon.firstByte[t] === only && !this.specials.has(t)) best = Math.max(best, c.logp + d.lps[k]);
+      const { ids, lps } = c.dist!;
+      for (let k = 0; k < ids.length; k++) {
+        const t = ids[k];
+        if (c.logp + lps[k] > best && (only === undefined ? t === this.model.eosId || first[t] >= 0 : first[t] === only)) best = c.logp + lps[k];
       }
     }
     return best;
@@ -275,48 +288,64 @@ export class CoverMachine {
   }
 
   /**
-   * The byte choices: for each, the checked mass (`mass`, index 256 = stop) and the unchecked candidates (covers
-   * and extensions), scaled by the best log-probability.
+   * Next-byte masses relative to the best candidate (index 256: stop): `mass` checked canonical, `open` not checked
+   * yet (`left` candidates). Lists the unchecked candidates whose byte is flagged in `want`, likeliest first, or else
+   * the `top` likeliest unchecked ones (without listing every candidate of a full distribution).
    */
-  private tally(): { mass: Float64Array; open: Float64Array; pending: Array<{ w: number; b: number; run: () => boolean }> } {
+  private tally(want?: Uint8Array, top = 0): { mass: Float64Array; open: Float64Array; left: Int32Array; pending: Pending[] } {
     const mass = new Float64Array(257);
     const open = new Float64Array(257);
-    const pending: Array<{ w: number; b: number; run: () => boolean }> = [];
+    const left = new Int32Array(257);
+    const pending: Pending[] = [];
     const ref = this.best();
     const thr = ref - this.margin;
     const complete = this.textComplete;
+    const first = this.canon.firstByte;
+    const note = (w: number, b: number, c: Cover, t: number) => {
+      open[b] += w;
+      left[b]++;
+      if (want?.[b]) pending.push({ w, b, c, t });
+      else if (top && (pending.length < top || w > pending[pending.length - 1].w)) {
+        let i = Math.min(pending.length, top - 1);
+        pending[i] = { w, b, c, t };
+        for (; i > 0 && pending[i - 1].w < w; i--) [pending[i - 1], pending[i]] = [pending[i], pending[i - 1]];
+      }
+    };
     for (const c of this.covers) {
-      if (c.rem.length) {
+      if (c.at < c.tb.length) {
         const w = Math.exp(c.logp - ref);
-        if (c.ok) mass[c.rem[0]] += w;
-        else (open[c.rem[0]] += w), pending.push({ w, b: c.rem[0], run: () => this.check(c) });
+        if (c.ok) mass[c.tb[c.at]] += w;
+        else note(w, c.tb[c.at], c, -1);
         continue;
       }
       const d = c.dist!;
       for (let k = 0; k < d.ids.length; k++) {
         const t = d.ids[k];
         const lp = c.logp + d.lps[k];
-        if (lp < thr || lp === -Infinity) continue;
-        const w = Math.exp(lp - ref);
+        if (!(lp >= thr) || lp === -Infinity) continue;
         if (t === this.model.eosId) {
-          if (complete) mass[256] += w;
+          if (complete) mass[256] += Math.exp(lp - ref);
           continue;
         }
-        const b = this.specials.has(t) ? -1 : this.canon.firstByte[t] ?? -1;
-        if (b < 0) continue;
-        const ok = d.checks.get(t);
-        if (ok) mass[b] += w;
-        else if (ok === undefined) (open[b] += w), pending.push({ w, b, run: () => this.canExtend(c, t) });
+        const b = first[t];
+        if (b === undefined || b < 0) continue;
+        const ok = d.checks?.[t] ?? 0;
+        if (ok === 1) mass[b] += Math.exp(lp - ref);
+        else if (ok === 0) note(Math.exp(lp - ref), b, c, t);
       }
     }
-    pending.sort((p, q) => q.w - p.w);
-    return { mass, open, pending };
+    if (want) pending.sort((p, q) => q.w - p.w);
+    return { mass, open, left, pending };
+  }
+
+  private run(p: Pending): boolean {
+    return p.t < 0 ? this.check(p.c) : this.canExtend(p.c, p.t);
   }
 
   /** The exact P(next byte | text) and P(stop | text), over the covers kept. */
   nextByteDistribution(): ByteDistribution {
-    const { mass, pending } = this.tally();
-    for (const p of pending) if (p.run()) mass[p.b] += p.w;
+    const { mass, pending } = this.tally(new Uint8Array(257).fill(1));
+    for (const p of pending) if (this.run(p)) mass[p.b] += p.w;
     let z = 0;
     for (let b = 0; b < 257; b++) z += mass[b];
     const bytes = new Float64Array(256);
@@ -325,26 +354,36 @@ export class CoverMachine {
   }
 
   /**
-   * The most likely next byte (256 = stop, -1 when the text has no continuation), checking candidates only until the
-   * unchecked mass can no longer change the choice.
+   * The most likely next byte (256 = stop, -1 when the text has no continuation), checking candidates, likeliest
+   * first, only until the unchecked mass can no longer change the choice.
    */
   greedyByte(): number {
-    const { mass, open, pending } = this.tally();
-    const decided = (): number => {
-      let best = 0;
+    let { mass, open, left, pending } = this.tally(undefined, 8);
+    let best = 0;
+    // Settled: the leader has checked mass, and no other byte could overtake it with all its unchecked mass.
+    const settled = (): boolean => {
+      best = 0;
       for (let b = 1; b < 257; b++) if (mass[b] > mass[best]) best = b;
-      for (let b = 0; b < 257; b++) if (b !== best && mass[b] + open[b] > mass[best]) return -2;
-      return mass[best] > 0 ? best : -1;
+      for (let b = 0; b < 257; b++) if (open[b] > 0 && (b === best ? mass[b] === 0 : mass[b] + open[b] > mass[best])) return false;
+      return true;
     };
-    let choice = decided();
-    for (let k = 0; k < pending.length && choice === -2; k++) {
-      const p = pending[k];
-      open[p.b] = Math.max(0, open[p.b] - p.w);
-      if (p.run()) mass[p.b] += p.w;
-      if (k + 1 === pending.length) for (let b = 0; b < 257; b++) open[b] = 0;
-      choice = decided();
+    const settle = (list: Pending[]) => {
+      for (const p of list) {
+        if (settled()) return;
+        open[p.b] = --left[p.b] ? open[p.b] - p.w : 0;
+        if (this.run(p)) mass[p.b] += p.w;
+      }
+    };
+    // The likeliest few candidates usually settle it; else every candidate of a byte that can still win, in order.
+    settle(pending);
+    if (!settled()) {
+      const want = Uint8Array.from(open, (o, b) => (o > 0 && (b === best || mass[b] + o > mass[best]) ? 1 : 0));
+      ({ mass, open, left, pending } = this.tally(want));
+      for (let b = 0; b < 257; b++) if (!want[b]) open[b] = 0; // they cannot win, as above
+      settle(pending);
+      settled();
     }
-    return choice;
+    return mass[best] > 0 ? best : -1;
   }
 
   /** Consumes byte b: keeps the covers whose remainder starts with b, adds the extensions starting with b. */
@@ -352,30 +391,32 @@ export class CoverMachine {
     const thr = this.best(b) - this.margin;
     const next: Cover[] = [];
     const n = this.bytes.length;
+    const first = this.canon.firstByte;
     for (const c of this.covers) {
-      if (c.rem.length) {
-        if (c.rem[0] === b && c.ok !== false) next.push({ ...c, rem: c.rem.subarray(1) });
+      if (c.at < c.tb.length) {
+        if (c.tb[c.at] === b && c.ok !== false) c.at++, next.push(c);
         continue;
       }
-      const d = c.dist!;
+      const { ids, lps, checks } = c.dist!;
       const head = tailOf(c);
-      for (let k = 0; k < d.ids.length; k++) {
-        const t = d.ids[k];
-        const lp = c.logp + d.lps[k];
-        if (this.canon.firstByte[t] !== b || this.specials.has(t) || lp < thr || lp === -Infinity) continue;
-        const ok = d.checks.get(t);
-        if (ok !== false) next.push({ head, last: t, logp: lp, rem: this.tok.bytesOf(t).subarray(1), split: n, ok });
+      for (let k = 0; k < ids.length; k++) {
+        const t = ids[k];
+        const lp = c.logp + lps[k];
+        if (first[t] !== b || !(lp >= thr) || lp === -Infinity || checks?.[t] === 2) continue;
+        const e = new Cover(head, t, lp, n, this.tok.bytesOf(t), 1);
+        if (checks?.[t] === 1) e.ok = true;
+        next.push(e);
       }
     }
     this.bytes = concatBytes(this.bytes, Uint8Array.of(b));
-    this.covers = next.filter((c) => c.rem.length || this.check(c));
+    this.covers = next.filter((c) => c.at < c.tb.length || this.check(c));
     this.prune();
     await this.fetchDists(signal);
     this.rebase();
   }
 
   private async fetchDists(signal?: AbortSignal): Promise<void> {
-    const empty = this.covers.filter((c) => !c.rem.length && !c.dist);
+    const empty = this.covers.filter((c) => c.at === c.tb.length && !c.dist);
     const dists = await this.ask(empty.map(tailOf), signal);
     empty.forEach((c, i) => (c.dist = dists[i]));
   }
@@ -383,7 +424,8 @@ export class CoverMachine {
   /** Sampling shortcut: keeps only cover c, its remainder becoming text (every continuation has one shortest cover). */
   async commit(c: Cover, signal?: AbortSignal): Promise<void> {
     this.bytes = concatBytes(this.bytes, c.rem);
-    this.covers = [{ ...c, rem: new Uint8Array(0) }];
+    c.at = c.tb.length;
+    this.covers = [c];
     await this.fetchDists(signal);
     this.rebase();
   }
@@ -392,7 +434,8 @@ export class CoverMachine {
   async extend(t: number, signal?: AbortSignal): Promise<void> {
     const e = this.covers[0];
     const tb = this.tok.bytesOf(t);
-    const c: Cover = { head: tailOf(e), last: t, logp: e.logp + lpOf(e.dist!, t), rem: new Uint8Array(0), split: this.bytes.length, ok: true };
+    const c = new Cover(tailOf(e), t, e.logp + lpOf(e.dist!, t), this.bytes.length, tb, tb.length);
+    c.ok = true;
     this.bytes = concatBytes(this.bytes, tb);
     this.covers = [c];
     await this.fetchDists(signal);
@@ -402,7 +445,7 @@ export class CoverMachine {
   /** Moves the cut forward (to a restart point before every cover's last token) so that checks stay short. */
   private rebase(): void {
     if (this.bytes.length - this.cut < 512 || !this.covers.length) return;
-    const p = this.canon.cut(this.bytes, Math.min(...this.covers.map((c) => c.split)));
+    const p = this.canon.cut(this.bytes, this.covers.reduce((m, c) => Math.min(m, c.split), Infinity));
     if (p <= this.cut) return;
     const h = this.covers[0].head;
     let k = 0;
@@ -412,7 +455,7 @@ export class CoverMachine {
     const same = (c: Cover) => c.head.length >= k && c.head.subarray(0, k).every((t, j) => t === h[j]);
     if (!this.covers.every(same)) return;
     this.base = concatIds(this.base, ...h.subarray(0, k));
-    this.covers = this.covers.map((c) => ({ ...c, head: c.head.subarray(k) }));
+    for (const c of this.covers) c.head = c.head.subarray(k);
     this.cut = p;
   }
 }
