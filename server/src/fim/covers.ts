@@ -15,6 +15,7 @@
  */
 import type { Tokenizer } from '../tokenizers/types';
 import { Canon, concatBytes, utf8State } from './canon';
+import { bestNext, greedyByte, nextByteDistribution, type ByteDistribution } from './nextByte';
 import type { TokenModel } from './types';
 
 export interface Dist {
@@ -22,14 +23,6 @@ export interface Dist {
   lps: Float64Array;
   /** Whether the cover extended by a token stays canonical, by id: 0 not checked yet, 1 yes, 2 no (made on use). */
   checks?: Uint8Array;
-}
-
-interface Pending {
-  w: number;
-  b: number;
-  c: Cover;
-  /** The extension token, or -1: the cover itself is checked. */
-  t: number;
 }
 
 /** A cover: `head` then `last`, whose bytes `tb` pass the text by `rem` (mutated in place as bytes are consumed). */
@@ -55,13 +48,6 @@ export class Cover {
   get rem(): Uint8Array {
     return this.tb.subarray(this.at);
   }
-}
-
-export interface ByteDistribution {
-  /** P(next byte = b | text) for b in 0..255. */
-  bytes: Float64Array;
-  /** P(the text ends here) — the end-of-text token. */
-  stop: number;
 }
 
 export interface CoverOptions {
@@ -91,6 +77,8 @@ export function lpOf(d: Dist, id: number): number {
   return -Infinity;
 }
 
+export type { ByteDistribution };
+
 export class CoverMachine {
   readonly canon: Canon;
   covers: Cover[] = [];
@@ -101,9 +89,10 @@ export class CoverMachine {
   cut = 0;
   base: Uint32Array = new Uint32Array(0);
   private readonly tok: Tokenizer;
-  private readonly model: TokenModel;
+  readonly model: TokenModel;
   private readonly context: Uint32Array;
-  private readonly margin: number;
+  /** Covers this many nats below the best cover of the same text are dropped. */
+  readonly margin: number;
 
   private constructor(o: CoverOptions) {
     this.tok = o.tokenizer;
@@ -261,134 +250,24 @@ export class CoverMachine {
     if (this.margin !== Infinity) this.covers = this.covers.filter((c) => c.logp >= best - this.margin);
   }
 
-  /**
-   * The log-probability of the likeliest cover of the next text (text + b; any b, or only `only`): covers with a
-   * remainder starting with b, extensions starting with b, and the stop. Pruning compares covers of the same text.
-   */
-  private best(only?: number): number {
-    let best = -Infinity;
-    const first = this.canon.firstByte;
-    for (const c of this.covers) {
-      if (c.at < c.tb.length) {
-        if (only === undefined || c.tb[c.at] === only) best = Math.max(best, c.logp);
-        continue;
-      }
-      const { ids, lps } = c.dist!;
-      for (let k = 0; k < ids.length; k++) {
-        const t = ids[k];
-        if (c.logp + lps[k] > best && (only === undefined ? t === this.model.eosId || first[t] >= 0 : first[t] === only)) best = c.logp + lps[k];
-      }
-    }
-    return best;
-  }
-
   /** The text so far ends on a character boundary (only then may it end: the end-of-text token). */
   get textComplete(): boolean {
     return utf8State(this.bytes.subarray(this.cut)).kind === 'valid';
   }
 
-  /**
-   * Next-byte masses relative to the best candidate (index 256: stop): `mass` checked canonical, `open` not checked
-   * yet (`left` candidates). Lists the unchecked candidates whose byte is flagged in `want`, likeliest first, or else
-   * the `top` likeliest unchecked ones (without listing every candidate of a full distribution).
-   */
-  private tally(want?: Uint8Array, top = 0): { mass: Float64Array; open: Float64Array; left: Int32Array; pending: Pending[] } {
-    const mass = new Float64Array(257);
-    const open = new Float64Array(257);
-    const left = new Int32Array(257);
-    const pending: Pending[] = [];
-    const ref = this.best();
-    const thr = ref - this.margin;
-    const complete = this.textComplete;
-    const first = this.canon.firstByte;
-    const note = (w: number, b: number, c: Cover, t: number) => {
-      open[b] += w;
-      left[b]++;
-      if (want?.[b]) pending.push({ w, b, c, t });
-      else if (top && (pending.length < top || w > pending[pending.length - 1].w)) {
-        let i = Math.min(pending.length, top - 1);
-        pending[i] = { w, b, c, t };
-        for (; i > 0 && pending[i - 1].w < w; i--) [pending[i - 1], pending[i]] = [pending[i], pending[i - 1]];
-      }
-    };
-    for (const c of this.covers) {
-      if (c.at < c.tb.length) {
-        const w = Math.exp(c.logp - ref);
-        if (c.ok) mass[c.tb[c.at]] += w;
-        else note(w, c.tb[c.at], c, -1);
-        continue;
-      }
-      const d = c.dist!;
-      for (let k = 0; k < d.ids.length; k++) {
-        const t = d.ids[k];
-        const lp = c.logp + d.lps[k];
-        if (!(lp >= thr) || lp === -Infinity) continue;
-        if (t === this.model.eosId) {
-          if (complete) mass[256] += Math.exp(lp - ref);
-          continue;
-        }
-        const b = first[t];
-        if (b === undefined || b < 0) continue;
-        const ok = d.checks?.[t] ?? 0;
-        if (ok === 1) mass[b] += Math.exp(lp - ref);
-        else if (ok === 0) note(Math.exp(lp - ref), b, c, t);
-      }
-    }
-    if (want) pending.sort((p, q) => q.w - p.w);
-    return { mass, open, left, pending };
-  }
-
-  private run(p: Pending): boolean {
-    return p.t < 0 ? this.check(p.c) : this.canExtend(p.c, p.t);
-  }
-
-  /** The exact P(next byte | text) and P(stop | text), over the covers kept. */
+  /** The exact P(next byte | text) and P(stop | text), over the covers kept (nextByte.ts). */
   nextByteDistribution(): ByteDistribution {
-    const { mass, pending } = this.tally(new Uint8Array(257).fill(1));
-    for (const p of pending) if (this.run(p)) mass[p.b] += p.w;
-    let z = 0;
-    for (let b = 0; b < 257; b++) z += mass[b];
-    const bytes = new Float64Array(256);
-    for (let b = 0; b < 256; b++) bytes[b] = z > 0 ? mass[b] / z : 0;
-    return { bytes, stop: z > 0 ? mass[256] / z : 0 };
+    return nextByteDistribution(this);
   }
 
-  /**
-   * The most likely next byte (256 = stop, -1 when the text has no continuation), checking candidates, likeliest
-   * first, only until the unchecked mass can no longer change the choice.
-   */
+  /** The most likely next byte: 256 = stop, -1 when the text has no continuation (nextByte.ts). */
   greedyByte(): number {
-    let { mass, open, left, pending } = this.tally(undefined, 8);
-    let best = 0;
-    // Settled: the leader has checked mass, and no other byte could overtake it with all its unchecked mass.
-    const settled = (): boolean => {
-      best = 0;
-      for (let b = 1; b < 257; b++) if (mass[b] > mass[best]) best = b;
-      for (let b = 0; b < 257; b++) if (open[b] > 0 && (b === best ? mass[b] === 0 : mass[b] + open[b] > mass[best])) return false;
-      return true;
-    };
-    const settle = (list: Pending[]) => {
-      for (const p of list) {
-        if (settled()) return;
-        open[p.b] = --left[p.b] ? open[p.b] - p.w : 0;
-        if (this.run(p)) mass[p.b] += p.w;
-      }
-    };
-    // The likeliest few candidates usually settle it; else every candidate of a byte that can still win, in order.
-    settle(pending);
-    if (!settled()) {
-      const want = Uint8Array.from(open, (o, b) => (o > 0 && (b === best || mass[b] + o > mass[best]) ? 1 : 0));
-      ({ mass, open, left, pending } = this.tally(want));
-      for (let b = 0; b < 257; b++) if (!want[b]) open[b] = 0; // they cannot win, as above
-      settle(pending);
-      settled();
-    }
-    return mass[best] > 0 ? best : -1;
+    return greedyByte(this);
   }
 
   /** Consumes byte b: keeps the covers whose remainder starts with b, adds the extensions starting with b. */
   async advance(b: number, signal?: AbortSignal): Promise<void> {
-    const thr = this.best(b) - this.margin;
+    const thr = bestNext(this, b) - this.margin;
     const next: Cover[] = [];
     const n = this.bytes.length;
     const first = this.canon.firstByte;

@@ -1,12 +1,76 @@
 /**
- * Token healing, the baseline that exact de-biasing is compared against (research.md §3): roll the encoding of the
- * text back by N tokens (default 1) and constrain the next tokens to spell the removed bytes, a token at a time,
- * until the removed bytes are consumed; then plain decoding. It fixes the one segmentation the encoder chose, not
- * the others, and ignores their probabilities.
+ * Token decoding: picking a token (greedy or sampled, seeded, with a filter), plain decoding, and token healing, the
+ * baseline that exact de-biasing is compared against (research.md §3): roll the encoding of the text back by N
+ * tokens (default 1) and constrain the next tokens to spell the removed bytes, a token at a time, until they are
+ * consumed; then plain decoding. It fixes the one segmentation the encoder chose, not the others, and ignores their
+ * probabilities.
  */
 import type { Tokenizer } from '../tokenizers/types';
-import { chooseToken, decodeTokens, type Output, type Sampler } from './decode';
+import type { Output } from './generate';
 import type { TokenModel } from './types';
+
+/** Mulberry32: small, fast, seeded. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Greedy when `rand` is absent or the temperature is 0; otherwise sampled at that temperature. */
+export interface Sampler {
+  temperature: number;
+  rand?: () => number;
+}
+
+/**
+ * A token from `d` that `allowed` accepts: the most likely (greedy), or drawn with probability ∝ p^(1/T) among the
+ * allowed ones. Rejected tokens are struck and the choice made again, which is exactly sampling the renormalised
+ * allowed set; the filter runs only on tokens that could be chosen (it may be costly). Undefined if none is allowed.
+ */
+export function chooseToken(ids: ArrayLike<number>, logProbs: ArrayLike<number>, allowed: (t: number) => boolean, s: Sampler): number | undefined {
+  const lps = Float64Array.from(logProbs);
+  const greedy = !s.rand || s.temperature <= 0;
+  for (;;) {
+    let k = -1;
+    if (greedy) {
+      for (let i = 0; i < lps.length; i++) if (lps[i] > -Infinity && (k < 0 || lps[i] > lps[k])) k = i;
+    } else {
+      let max = -Infinity;
+      for (let i = 0; i < lps.length; i++) max = Math.max(max, lps[i]);
+      if (max === -Infinity) return undefined;
+      let total = 0;
+      for (let i = 0; i < lps.length; i++) total += Math.exp((lps[i] - max) / s.temperature);
+      let r = s.rand!() * total;
+      for (let i = 0; i < lps.length; i++) {
+        if (lps[i] === -Infinity) continue;
+        k = i;
+        r -= Math.exp((lps[i] - max) / s.temperature);
+        if (r < 0) break;
+      }
+    }
+    if (k < 0) return undefined;
+    if (allowed(ids[k])) return ids[k];
+    lps[k] = -Infinity;
+  }
+}
+
+/** Plain token decoding: the next token from the model, appended to `ids`, until EOS or the output is done. */
+export async function decodeTokens(model: TokenModel, ids: number[], bytesOf: (t: number) => Uint8Array, specials: ReadonlySet<number>, out: Output, s: Sampler, signal?: AbortSignal): Promise<void> {
+  for (;;) {
+    const d = await model.next(Uint32Array.from(ids), signal);
+    const t = chooseToken(d.ids, d.logProbs, (t) => t === model.eosId || !specials.has(t), s);
+    if (t === undefined) return out.end('none');
+    if (t === model.eosId) return out.end('eos');
+    ids.push(t);
+    if (out.push(bytesOf(t))) return;
+  }
+}
+
 
 export interface HealOptions {
   tokenizer: Tokenizer;
