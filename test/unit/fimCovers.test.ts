@@ -204,6 +204,38 @@ for (const r of REAL) {
   });
 }
 
+test('o200k_base: a long generation moves the cut forward (rebase) and stays canonical', async () => {
+  const tok = getTokenizer('o200k_base');
+  const eos = tok.specialTokens.get('<|endoftext|>')!;
+  const line = (i: number) => `    value_${i} = compute(value_${i - 1}, "x" * ${i})  # step ${i}\n`;
+  const prefix = Array.from({ length: 4 }, (_, i) => line(i + 1)).join('') + '    resu';
+  const middle = 'lt = 0\n' + Array.from({ length: 16 }, (_, i) => line(i + 5)).join('');
+  const want = tok.encodeIds(prefix + middle);
+  // Wants the target's own encoding: the next token when the text so far is a prefix of it, else the end.
+  const model: TokenModel = {
+    eosId: eos,
+    async next(context) {
+      const text = context.subarray(1);
+      const ok = text.length < want.length && text.every((id, i) => id === want[i]);
+      return { ids: Uint32Array.of(ok ? want[text.length] : eos, ok ? eos : 0), logProbs: Float64Array.of(Math.log(0.9), Math.log(0.1)), complete: false };
+    },
+  };
+  const m = await CoverMachine.create({ tokenizer: tok, model, context: [eos], text: prefix });
+  assert.ok(m.cut > 0, 'the text before the last line start is cut off');
+  while (!m.collapsed) await m.advance(m.greedyByte());
+  for (;;) {
+    const e = m.covers[0];
+    const d = e.dist!;
+    const t = d.ids[0];
+    if (t === eos) break;
+    assert.ok(m.canExtend(e, t), `token ${t} after ${m.bytes.length} bytes is canonical`);
+    await m.extend(t);
+  }
+  assert.equal(new TextDecoder().decode(m.bytes), prefix + middle);
+  assert.ok(m.cut > prefix.length, `the cut moved forward (${m.cut})`);
+  assert.deepEqual(Array.from(m.ids(m.covers[0]).subarray(1)), Array.from(want));
+});
+
 test('cut rules: the encoding after a cut never depends on text appended (o200k_base, GPT-2 GGUF)', { skip: false }, () => {
   const gpt2 = sharedData('testvectors/llama.cpp/ggml-vocab-gpt-2.gguf');
   const toks = [getTokenizer('o200k_base'), ...(gpt2 ? [getTokenizer(`gguf:${gpt2}`)] : [])];

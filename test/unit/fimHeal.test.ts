@@ -53,6 +53,18 @@ test('exact at a token boundary: one cover, plain decoding, calls = setup + toke
   assert.equal(r.report.modelCalls, model.calls);
 });
 
+test('exact on an empty text, and on a text the model never produces', async () => {
+  const r = await generate(base(new ToyModel(toy, { boost }), '', 'exact'));
+  assert.equal(r.report.covers, 1);
+  assert.match(r.report.reason, /at a token boundary/);
+  assert.equal(r.text, 'abc', 'the boosted [abc, <eos>]');
+  const never: TokenModel = { eosId: EOS, next: async () => ({ ids: Uint32Array.of(EOS), logProbs: Float64Array.of(0), complete: true }) };
+  const n = await generate(base(never, 'ab', 'exact'));
+  assert.equal(n.text, '');
+  assert.equal(n.finish, 'none');
+  assert.equal(n.report.covers, 0);
+});
+
 test('heal rolls back tokens and constrains the next ones to spell them', async () => {
   for (const [text, n] of [['ab', 1], ['ca', 1], ['abca', 2], ['a b', 2], ['aé', 1]] as Array<[string, number]>) {
     for (const seed of [1, 2, 3]) {

@@ -167,7 +167,7 @@ export class Canon {
     } catch {
       out = null; // not UTF-8
     }
-    if (this.encoded.size > 200_000) this.encoded.clear();
+    if (this.encoded.size > 50_000) this.encoded.clear();
     this.encoded.set(k, out);
     return out;
   }
@@ -228,6 +228,7 @@ export class Canon {
       if (this.budget <= 0) break;
     }
     const out = [...found.values()];
+    if (this.prefixes.size > 10_000) this.prefixes.clear();
     this.prefixes.set(k, out);
     return out;
   }

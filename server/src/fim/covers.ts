@@ -61,7 +61,8 @@ export interface CoverOptions {
   signal?: AbortSignal;
 }
 
-const EAGER_CHECKS = 512;
+/** Covers checked at setup, likeliest first (the rest lazily, as they come to matter). */
+const EAGER_CHECKS = 64;
 
 export function tailOf(c: { head: Uint32Array; last: number }): Uint32Array {
   if (c.last < 0) return c.head;

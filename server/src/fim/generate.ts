@@ -59,14 +59,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const s: Sampler = o.sample && o.sample.temperature > 0 ? { temperature: o.sample.temperature, rand: seeded(o.sample.seed) } : { temperature: 0 };
   const lead = o.text.length ? new Uint8Array(0) : Canon.of(tok).lead;
   const out = new Output(o.maxBytes, o.stopAt, lead);
-  const specials = new Set(tok.specialTokens.values());
-  const bytesOf = (t: number) => tok.bytesOf(t);
   const done = (report: Omit<DebiasReport, 'modelCalls'>): GenerateResult => ({ text: out.text(), finish: out.finish, report: { ...report, modelCalls: calls } });
   o.signal?.throwIfAborted();
   if (o.maxBytes <= 0) return done({ mode: o.mode, reason: 'maxBytes is 0: nothing generated', byteSteps: 0 });
 
   if (o.mode === 'off') {
-    await decodeTokens(model, [...Array.from(o.context), ...tok.encodeIds(o.text)], bytesOf, specials, out, s, o.signal);
+    await decodeTokens(model, tok, [...Array.from(o.context), ...tok.encodeIds(o.text)], out, s, o.signal);
     return done({ mode: 'off', reason: 'de-biasing off: the text encoded as-is', byteSteps: 0 });
   }
   if (o.mode === 'heal') {
@@ -104,7 +102,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   while (out.finish === 'none') {
     const e = m.covers[0];
     const complete = m.textComplete;
-    const t = chooseToken(e.dist!.ids, e.dist!.lps, (t) => (t === model.eosId ? complete : !specials.has(t) && m.canon.firstByte[t] >= 0 && m.canExtend(e, t)), s);
+    const t = chooseToken(e.dist!.ids, e.dist!.lps, (t) => (t === model.eosId ? complete : m.canon.firstByte[t] >= 0 && m.canExtend(e, t)), s);
     if (t === undefined) out.end('none');
     else if (t === model.eosId) out.end('eos');
     else if (!out.push(tok.bytesOf(t))) await m.extend(t, o.signal);

@@ -6,6 +6,7 @@
  * probabilities.
  */
 import type { Tokenizer } from '../tokenizers/types';
+import { Canon } from './canon';
 import type { Output } from './generate';
 import type { TokenModel } from './types';
 
@@ -59,18 +60,21 @@ export function chooseToken(ids: ArrayLike<number>, logProbs: ArrayLike<number>,
   }
 }
 
-/** Plain token decoding: the next token from the model, appended to `ids`, until EOS or the output is done. */
-export async function decodeTokens(model: TokenModel, ids: number[], bytesOf: (t: number) => Uint8Array, specials: ReadonlySet<number>, out: Output, s: Sampler, signal?: AbortSignal): Promise<void> {
+/**
+ * Plain token decoding: the next token from the model, appended to `ids`, until EOS or the output is done. Special
+ * tokens other than EOS (and ids outside the vocabulary) are never text, so never chosen.
+ */
+export async function decodeTokens(model: TokenModel, tok: Tokenizer, ids: number[], out: Output, s: Sampler, signal?: AbortSignal): Promise<void> {
+  const first = Canon.of(tok).firstByte;
   for (;;) {
     const d = await model.next(Uint32Array.from(ids), signal);
-    const t = chooseToken(d.ids, d.logProbs, (t) => t === model.eosId || !specials.has(t), s);
+    const t = chooseToken(d.ids, d.logProbs, (t) => t === model.eosId || first[t] >= 0, s);
     if (t === undefined) return out.end('none');
     if (t === model.eosId) return out.end('eos');
     ids.push(t);
-    if (out.push(bytesOf(t))) return;
+    if (out.push(tok.bytesOf(t))) return;
   }
 }
-
 
 export interface HealOptions {
   tokenizer: Tokenizer;
@@ -99,11 +103,10 @@ export async function heal(o: HealOptions, out: Output, s: Sampler): Promise<num
   const parts = Array.from(o.ids.subarray(o.ids.length - k), (t) => tok.bytesOf(t));
   let left = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (left.set(p, at), at + p.length), 0);
-  const specials = new Set(tok.specialTokens.values());
-  const bytesOf = (t: number) => tok.bytesOf(t);
+  const first = Canon.of(tok).firstByte;
   while (left.length) {
     const d = await o.model.next(Uint32Array.from(ids), o.signal);
-    let t = chooseToken(d.ids, d.logProbs, (t) => !specials.has(t) && t !== o.model.eosId && agrees(tok.bytesOf(t), left), s);
+    let t = chooseToken(d.ids, d.logProbs, (t) => first[t] === left[0] && agrees(tok.bytesOf(t), left), s);
     // The model gives every spelling of the removed bytes no probability: spell them with the longest token.
     if (t === undefined) t = tok.tokensWithPrefix(left.subarray(0, 1)).filter((u) => agrees(tok.bytesOf(u), left) && tok.bytesOf(u).length <= left.length).sort((a, b) => tok.bytesOf(b).length - tok.bytesOf(a).length)[0];
     if (t === undefined) return k;
@@ -113,6 +116,6 @@ export async function heal(o: HealOptions, out: Output, s: Sampler): Promise<num
     left = left.subarray(Math.min(b.length, left.length));
     if (beyond.length && out.push(beyond)) return k;
   }
-  await decodeTokens(o.model, ids, bytesOf, specials, out, s, o.signal);
+  await decodeTokens(o.model, tok, ids, out, s, o.signal);
   return k;
 }
