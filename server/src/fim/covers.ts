@@ -15,40 +15,8 @@
  */
 import type { Tokenizer } from '../tokenizers/types';
 import { Canon, concatBytes, utf8State } from './canon';
-import { bestNext, greedyByte, nextByteDistribution, type ByteDistribution } from './nextByte';
+import { bestNext, concatIds, Cover, greedyByte, lpOf, nextByteDistribution, tailOf, type ByteDistribution, type Dist } from './nextByte';
 import type { TokenModel } from './types';
-
-export interface Dist {
-  ids: Uint32Array;
-  lps: Float64Array;
-  /** Whether the cover extended by a token stays canonical, by id: 0 not checked yet, 1 yes, 2 no (made on use). */
-  checks?: Uint8Array;
-}
-
-/** A cover: `head` then `last`, whose bytes `tb` pass the text by `rem` (mutated in place as bytes are consumed). */
-export class Cover {
-  /** Canonical (checked), non-canonical, or undefined: not checked yet. */
-  ok?: boolean;
-  /** The next-token distribution (covers with an empty remainder only). */
-  dist?: Dist;
-  constructor(
-    /** The tokens before the last one, after the machine's base (the encoding of the text before the cut). */
-    public head: Uint32Array,
-    /** The last token; -1 only for the empty encoding of an empty text. */
-    readonly last: number,
-    readonly logp: number,
-    /** Byte offset in the text where `last` starts. */
-    readonly split: number,
-    readonly tb: Uint8Array,
-    /** How many bytes of `tb` lie inside the text. */
-    public at: number,
-  ) {}
-
-  /** What the last token spells beyond the text so far. */
-  get rem(): Uint8Array {
-    return this.tb.subarray(this.at);
-  }
-}
 
 export interface CoverOptions {
   tokenizer: Tokenizer;
@@ -64,21 +32,7 @@ export interface CoverOptions {
 /** Covers checked at setup, likeliest first (the rest lazily, as they come to matter). */
 const EAGER_CHECKS = 64;
 
-export function tailOf(c: { head: Uint32Array; last: number }): Uint32Array {
-  if (c.last < 0) return c.head;
-  const out = new Uint32Array(c.head.length + 1);
-  out.set(c.head);
-  out[c.head.length] = c.last;
-  return out;
-}
-
-export function lpOf(d: Dist, id: number): number {
-  if (d.ids[id] === id) return d.lps[id]; // a full distribution in id order
-  for (let i = 0; i < d.ids.length; i++) if (d.ids[i] === id) return d.lps[i];
-  return -Infinity;
-}
-
-export type { ByteDistribution };
+export { Cover, lpOf, tailOf, type ByteDistribution, type Dist };
 
 export class CoverMachine {
   readonly canon: Canon;
@@ -338,11 +292,4 @@ export class CoverMachine {
     for (const c of this.covers) c.head = c.head.subarray(k);
     this.cut = p;
   }
-}
-
-function concatIds(a: Uint32Array, ...more: number[]): Uint32Array {
-  const out = new Uint32Array(a.length + more.length);
-  out.set(a);
-  out.set(more, a.length);
-  return out;
 }

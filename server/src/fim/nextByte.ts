@@ -5,9 +5,63 @@
  * Canonicality is checked lazily, here: a candidate's mass counts as `open` until it is checked. The exact
  * distribution checks every candidate within the pruning margin; the greedy step checks the likeliest few, then only
  * the candidates of bytes that could still win, and stops once the unchecked mass cannot change its choice (the same
- * output at a fraction of the checks, research.md §3).
+ * output at a fraction of the checks, research.md §3). The cover record itself lives here too (covers.ts re-exports
+ * it), so that this file needs only the machine's type.
  */
-import type { Cover, CoverMachine } from './covers';
+import type { CoverMachine } from './covers';
+
+export interface Dist {
+  ids: Uint32Array;
+  lps: Float64Array;
+  /** Whether the cover extended by a token stays canonical, by id: 0 not checked yet, 1 yes, 2 no (made on use). */
+  checks?: Uint8Array;
+}
+
+/** A cover: `head` then `last`, whose bytes `tb` pass the text by `rem` (mutated in place as bytes are consumed). */
+export class Cover {
+  /** Canonical (checked), non-canonical, or undefined: not checked yet. */
+  ok?: boolean;
+  /** The next-token distribution (covers with an empty remainder only). */
+  dist?: Dist;
+  constructor(
+    /** The tokens before the last one, after the machine's base (the encoding of the text before the cut). */
+    public head: Uint32Array,
+    /** The last token; -1 only for the empty encoding of an empty text. */
+    readonly last: number,
+    readonly logp: number,
+    /** Byte offset in the text where `last` starts. */
+    readonly split: number,
+    readonly tb: Uint8Array,
+    /** How many bytes of `tb` lie inside the text. */
+    public at: number,
+  ) {}
+
+  /** What the last token spells beyond the text so far. */
+  get rem(): Uint8Array {
+    return this.tb.subarray(this.at);
+  }
+}
+
+export function tailOf(c: { head: Uint32Array; last: number }): Uint32Array {
+  if (c.last < 0) return c.head;
+  const out = new Uint32Array(c.head.length + 1);
+  out.set(c.head);
+  out[c.head.length] = c.last;
+  return out;
+}
+
+export function lpOf(d: Dist, id: number): number {
+  if (d.ids[id] === id) return d.lps[id]; // a full distribution in id order
+  for (let i = 0; i < d.ids.length; i++) if (d.ids[i] === id) return d.lps[i];
+  return -Infinity;
+}
+
+export function concatIds(a: Uint32Array, ...more: number[]): Uint32Array {
+  const out = new Uint32Array(a.length + more.length);
+  out.set(a);
+  out.set(more, a.length);
+  return out;
+}
 
 export interface ByteDistribution {
   /** P(next byte = b | text) for b in 0..255. */
