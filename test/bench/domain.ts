@@ -74,27 +74,22 @@ export function measureDomain(): DomainBench | undefined {
   const code = codeInput().text.slice(0, 1 << 20);
   const sizes = { legal: codePoints(held), prose: codePoints(prose), code: codePoints(code) };
   const rows: DomainBench['rows'] = [];
-  const names = ['domain', 'o200k_base', 'cl100k_base', 'llama3', 'kl3m-001-32k', 'kl3m-003-64k'];
-  for (const name of names) {
-    let tok;
+  // The KL3M tokenizers are measured where ../shared/data/kl3m (or a configured folder) has them.
+  const loaded = ['domain', 'o200k_base', 'cl100k_base', 'llama3', 'kl3m-001-32k', 'kl3m-003-64k'].flatMap((name) => {
     try {
-      tok = getTokenizer(name);
+      return [{ name, tok: getTokenizer(name) }];
     } catch {
-      continue;
+      return [];
     }
+  });
+  for (const { name, tok } of loaded) {
     rows.push({ name, legal: tok.count(held) / sizes.legal, prose: tok.count(prose) / sizes.prose, code: tok.count(code) / sizes.code });
   }
   rows.push({ name: 'from scratch, 32k (NFKC, o200k pieces, min freq. 2)', legal: scratch.count(held) / sizes.legal, prose: scratch.count(prose) / sizes.prose, code: scratch.count(code) / sizes.code });
   const legalTerms = terms.slice(0, 10);
   const financialTerms = terms.slice(10);
   const termRows: DomainBench['terms'] = [];
-  for (const name of names) {
-    let tok;
-    try {
-      tok = getTokenizer(name);
-    } catch {
-      continue;
-    }
+  for (const { name, tok } of loaded) {
     const bos = name === 'llama3' ? 1 : 0;
     const avg = (list: string[]) => list.reduce((s, t) => s + tok.count(t) + bos, 0) / list.length;
     termRows.push({ name: name === 'llama3' ? 'llama3 (+BOS)' : name, legal: avg(legalTerms), financial: avg(financialTerms) });
