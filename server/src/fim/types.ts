@@ -43,3 +43,55 @@ export interface DebiasReport {
   modelCalls: number;
   byteSteps: number;
 }
+
+/** The FIM prompt layouts of the code models tokscope knows (research.md §4). */
+export type FimFormatName = 'qwen2.5-coder' | 'deepseek-coder' | 'starcoder2' | 'codellama' | 'codestral';
+
+/** What a backend reports about its model, for format detection and window sizing. */
+export interface BackendInfo {
+  /** The model's name or file, as the server reports it. */
+  model?: string;
+  /** A format found in the model's metadata (GGUF keys, server props, chat template), when one is. */
+  fimFormat?: FimFormatName;
+  /** The context length the server runs with. */
+  contextLength?: number;
+  /** The model's FIM special tokens by role, when the backend knows them (`prefix`, `suffix`, `middle`, …). */
+  fimTokens?: Partial<Record<'prefix' | 'suffix' | 'middle' | 'pad' | 'repo' | 'sep' | 'eot', number>>;
+}
+
+/** A plain FIM request, for backends without token-id prompts (Ollama) and for `off` mode. */
+export interface InfillRequest {
+  prefix: string;
+  suffix: string;
+  /** Other files' text, for backends that take context chunks (llama.cpp `input_extra`). */
+  extra?: { filename: string; text: string }[];
+  maxTokens: number;
+  stop?: string[];
+  temperature?: number;
+}
+
+/**
+ * A model server or in-process engine. Every call takes an AbortSignal and rejects with a `BackendError` (never hangs:
+ * each backend has its own time cap); nothing else escapes.
+ */
+export interface FimBackend {
+  /** e.g. "llama.cpp server at http://127.0.0.1:8012". */
+  readonly label: string;
+  /** `exact` needs prompts as token ids and next-token distributions; Ollama has neither. */
+  readonly canScoreTokens: boolean;
+  info(signal?: AbortSignal): Promise<BackendInfo>;
+  /** Next-token distributions for id prompts (the de-biasing's model), when `canScoreTokens`. */
+  model(): TokenModel | undefined;
+  /** Plain FIM generation by the backend itself. */
+  infill(request: InfillRequest, signal?: AbortSignal): Promise<string>;
+}
+
+/** One clear failure of a backend: what the user sees in the status bar, and whether retrying later may help. */
+export class BackendError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'timeout' | 'http' | 'protocol' | 'cancelled' | 'unsupported',
+  ) {
+    super(message);
+  }
+}
