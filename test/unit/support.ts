@@ -16,17 +16,8 @@ export function readShared(rel: string): string | undefined {
   return p ? readFileSync(p, 'utf8') : undefined;
 }
 
-/** Mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random numbers for the tests (Mulberry32). */
+export { mulberry32 as rng } from '../../server/src/util/random';
 
 const WORDS = ['the', 'The', 'THE', 'function', 'return', 'don\'t', "I'M", "we'll", "they're", "you've", "it's", 'naïve', 'café', 'Straße', 'über', 'ÉCOLE', 'x', 'i', 'foo_bar', 'fooBar', 'HTTPServer', 'parseJSON', '§', '§§', 'U.S.C.', '(a)', '(iv)', '1776', '3.14159', '1,000,000', '0x1F', 'e.g.', 'etc.'];
 const SNIPPETS = ['    ', '\t', '\n', '\r\n', '\n\n', '  \n', ' \n\n  ', '\n\t\t', '//', '/*', '*/', '#', '=>', '===', '!==', '{', '}', '(', ')', '[', ']', ';', ',', '.', '...', ':', '::', '->', '<|endoftext|>', '<|fim_prefix|>', '"', "'", '`', '\\', '@', '$', '%', '^', '&', '*', '-', '+', '=', '?', '!', '~', '|'];

@@ -10,17 +10,8 @@ import { Canon } from './canon';
 import type { Output } from './generate';
 import type { TokenModel } from './types';
 
-/** Mulberry32: small, fast, seeded. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator sampling uses. */
+export { mulberry32 as seeded } from '../util/random';
 
 /** Greedy when `rand` is absent or the temperature is 0; otherwise sampled at that temperature. */
 export interface Sampler {
