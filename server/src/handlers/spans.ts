@@ -40,13 +40,21 @@ export function tokensIn(doc: Document, tok: Tokenizer, from: number, to: number
   return { starts, ends, ids, base, firstLocal };
 }
 
-export async function tokenSpans(ctx: ServerContext, params: TokenSpansParams, token: CancellationToken): Promise<TokenSpansResult> {
+/**
+ * What a visible-range request starts with: the document, its settings and version, and the tokenizer it names (or
+ * the active one) — undefined for the Tokompiler, which is not a byte-level tokenizer.
+ */
+async function requestTarget(ctx: ServerContext, params: { textDocument?: { uri?: unknown }; tokenizer?: string }, token: CancellationToken) {
   const doc = openDocument(ctx, params?.textDocument?.uri);
   const settings = await ctx.settings.get(doc.uri);
   throwIfCancelled(token);
   const name = params.tokenizer ?? settings.activeTokenizer;
-  const version = doc.version;
   const tok = isTokompiler(name) ? undefined : tokenizerFor(ctx, name, settings);
+  return { doc, settings, version: doc.version, tok };
+}
+
+export async function tokenSpans(ctx: ServerContext, params: TokenSpansParams, token: CancellationToken): Promise<TokenSpansResult> {
+  const { doc, settings, version, tok } = await requestTarget(ctx, params, token);
   const result: TokenSpansResult = { tokenizer: tok?.name ?? TOKOMPILER, version, positions: [], ids: [] };
   const unavailable = spansUnavailable(doc, settings);
   if (unavailable) return { ...result, unavailable };
@@ -65,12 +73,7 @@ export async function tokenSpans(ctx: ServerContext, params: TokenSpansParams, t
 }
 
 export async function lineCounts(ctx: ServerContext, params: LineCountsParams, token: CancellationToken): Promise<LineCountsResult> {
-  const doc = openDocument(ctx, params?.textDocument?.uri);
-  const settings = await ctx.settings.get(doc.uri);
-  throwIfCancelled(token);
-  const name = params.tokenizer ?? settings.activeTokenizer;
-  const version = doc.version;
-  const tok = isTokompiler(name) ? undefined : tokenizerFor(ctx, name, settings);
+  const { doc, settings, version, tok } = await requestTarget(ctx, params, token);
   const lastLine = doc.lines.lineCount - 1;
   const startLine = clampLine(params.startLine, lastLine);
   const endLine = Math.max(startLine, clampLine(params.endLine, lastLine));
