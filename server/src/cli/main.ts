@@ -20,6 +20,8 @@ commands:
                                                --decode rebuilds source from its --json output
   train-domain --corpus DIR --vocab-size N --out FILE [--min-frequency F]
                                                train the legal-domain tokenizer (o200k_base + learned merges)
+  eval-fim --data FILE [--debias off,heal,exact] [--limit N] [--mid-word-only]
+                                               de-biasing modes compared on HumanEval infilling (n-gram model)
   lsp --stdio | --node-ipc                     run the language server (what the VS Code extension starts)
 
 tokenizer names: o200k_base, cl100k_base, p50k_base, r50k_base, llama3, qwen3, the KL3M presets
@@ -47,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
     case 'train-domain': {
       const { runTrainDomain } = await import('./trainDomain');
       return runTrainDomain(parseArgs(rest, { options: ['corpus', 'vocab-size', 'out', 'min-frequency', 'reporters', 'terms'] }));
+    }
+    case 'eval-fim': {
+      const { runEvalFim } = await import('./evalFim');
+      return runEvalFim(parseArgs(rest, { flags: ['json', 'mid-word-only'], options: ['data', 'debias', 'backend', 'train', 'train-mb', 'order', 'tokenizer', 'limit', 'chars'] }));
     }
     case 'lsp': {
       if (!rest.includes('--stdio') && !rest.includes('--node-ipc')) throw new UsageError('lsp needs --stdio or --node-ipc');
