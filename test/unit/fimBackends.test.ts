@@ -19,7 +19,9 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
 process.on('unhandledRejection', onUnhandled);
 
-const CAP = 300; // the backends' time cap in these tests: the stall fault must end in about this long
+const CAP = 300; // the time cap for the stall fault: it must end in about this long
+/** The cap everywhere else: generous, so that a loaded machine (the first fetch loads undici) cannot fail a good answer. */
+const SLOW = 5000;
 let llama: MockServer;
 let openai: MockServer;
 let ollama: MockServer;
@@ -44,7 +46,7 @@ async function backendError(p: Promise<unknown>): Promise<BackendError> {
 const CONTEXTS = [[], [3], [1, 2, 7], [MOCK_EOS, 0]];
 
 test('llama.cpp: info from /props, EOS id via /tokenize', async () => {
-  const b = new LlamaCppBackend({ baseUrl: llama.url, timeoutMs: CAP });
+  const b = new LlamaCppBackend({ baseUrl: llama.url, timeoutMs: SLOW });
   assert.equal(b.canScoreTokens, true);
   assert.equal(b.model().eosId, undefined);
   const info = await b.info();
@@ -54,7 +56,7 @@ test('llama.cpp: info from /props, EOS id via /tokenize', async () => {
 });
 
 test('llama.cpp: next-token distributions are the mock model\'s top-k, with the documented request', async () => {
-  const b = new LlamaCppBackend({ baseUrl: llama.url + '/', timeoutMs: CAP, topK: 5 });
+  const b = new LlamaCppBackend({ baseUrl: llama.url + '/', timeoutMs: SLOW, topK: 5 });
   for (const ctx of CONTEXTS) {
     const d = await b.model().next(Uint32Array.from(ctx));
     const want = mockTopK(ctx, 5);
@@ -75,7 +77,7 @@ test('llama.cpp: next-token distributions are the mock model\'s top-k, with the 
 });
 
 test('llama.cpp: infill via /infill with input_extra', async () => {
-  const b = new LlamaCppBackend({ baseUrl: llama.url, timeoutMs: CAP });
+  const b = new LlamaCppBackend({ baseUrl: llama.url, timeoutMs: SLOW });
   const text = await b.infill({ prefix: 'def f(', suffix: '):\n', extra: [{ filename: 'a.py', text: 'x = 1' }], maxTokens: 16, stop: ['\n'] });
   assert.equal(text, mockInfill('def f(', '):\n'));
   const sent = llama.requests.at(-1)!;
@@ -86,7 +88,7 @@ test('llama.cpp: infill via /infill with input_extra', async () => {
 });
 
 test('OpenAI-compatible: info, token-id next-token distributions, infill through a FIM prompt', async () => {
-  const b = new OpenAiCompatBackend({ baseUrl: openai.url + '/v1', timeoutMs: CAP, topK: 4, eosId: MOCK_EOS,
+  const b = new OpenAiCompatBackend({ baseUrl: openai.url + '/v1', timeoutMs: SLOW, topK: 4, eosId: MOCK_EOS,
     fimPrompt: (p, s) => `<PRE>${p}<SUF>${s}<MID>` });
   assert.deepEqual(await b.info(), { model: 'mock/coder', contextLength: MOCK_CTX });
   assert.equal(b.model().eosId, MOCK_EOS);
@@ -102,12 +104,12 @@ test('OpenAI-compatible: info, token-id next-token distributions, infill through
     assert.equal(sent.model, 'mock/coder');
   }
   assert.equal(await b.infill({ prefix: 'a', suffix: 'b', maxTokens: 8 }), 'echo:<PRE>a<SUF>b<MID>');
-  const noFormat = new OpenAiCompatBackend({ baseUrl: openai.url, timeoutMs: CAP });
+  const noFormat = new OpenAiCompatBackend({ baseUrl: openai.url, timeoutMs: SLOW });
   assert.equal((await backendError(noFormat.infill({ prefix: 'a', suffix: 'b', maxTokens: 8 }))).kind, 'unsupported');
 });
 
 test('Ollama: info from /api/tags + /api/show, no token scoring, infill with suffix', async () => {
-  const b = new OllamaBackend({ baseUrl: ollama.url, timeoutMs: CAP });
+  const b = new OllamaBackend({ baseUrl: ollama.url, timeoutMs: SLOW });
   assert.equal(b.canScoreTokens, false);
   assert.equal(b.model(), undefined);
   assert.deepEqual(await b.info(), { model: 'mock-coder:1b', contextLength: MOCK_CTX });
@@ -118,16 +120,16 @@ test('Ollama: info from /api/tags + /api/show, no token scoring, infill with suf
   assert.equal(sent.stream, false);
   assert.deepEqual(sent.options, { num_predict: 12, temperature: 0 });
   // A model that is not installed: Ollama's 404 {error} text reaches the message.
-  const missing = await backendError(new OllamaBackend({ baseUrl: ollama.url, model: 'nope', timeoutMs: CAP }).info());
+  const missing = await backendError(new OllamaBackend({ baseUrl: ollama.url, model: 'nope', timeoutMs: SLOW }).info());
   assert.equal(missing.kind, 'http');
   assert.match(missing.message, /404.*model 'nope' not found/);
 });
 
 /** One representative call per backend, all on the same mock kinds. */
-const CASES: Array<{ name: string; server: () => MockServer; call: (url: string, timeoutMs: number, signal?: AbortSignal) => Promise<unknown> }> = [
-  { name: 'llama.cpp', server: () => llama, call: (url, t, s) => new LlamaCppBackend({ baseUrl: url, timeoutMs: t }).model().next(Uint32Array.of(1), s) },
-  { name: 'openai', server: () => openai, call: (url, t, s) => new OpenAiCompatBackend({ baseUrl: url, model: 'm', timeoutMs: t }).model().next(Uint32Array.of(1), s) },
-  { name: 'ollama', server: () => ollama, call: (url, t, s) => new OllamaBackend({ baseUrl: url, model: 'm', timeoutMs: t }).infill({ prefix: 'a', suffix: 'b', maxTokens: 4 }, s) },
+const CASES: Array<{ name: string; hint: RegExp; server: () => MockServer; call: (url: string, timeoutMs: number, signal?: AbortSignal) => Promise<unknown> }> = [
+  { name: 'llama.cpp', hint: /is llama-server running\?/, server: () => llama, call: (url, t, s) => new LlamaCppBackend({ baseUrl: url, timeoutMs: t }).model().next(Uint32Array.of(1), s) },
+  { name: 'openai', hint: /is the OpenAI-compatible server \(vLLM\) running\?/, server: () => openai, call: (url, t, s) => new OpenAiCompatBackend({ baseUrl: url, model: 'm', timeoutMs: t }).model().next(Uint32Array.of(1), s) },
+  { name: 'ollama', hint: /is Ollama running\?/, server: () => ollama, call: (url, t, s) => new OllamaBackend({ baseUrl: url, model: 'm', timeoutMs: t }).infill({ prefix: 'a', suffix: 'b', maxTokens: 4 }, s) },
 ];
 
 /** Runs `fn` with the server in fault mode `fault`, restoring normal service after. */
@@ -143,7 +145,7 @@ async function withFault<T>(server: MockServer, fault: Fault, fn: () => Promise<
 for (const c of CASES) {
   test(`${c.name}: every fault is one BackendError of the right kind, and nothing hangs`, async () => {
     const s = c.server();
-    const e500 = await withFault(s, 'http500', () => backendError(c.call(s.url, CAP)));
+    const e500 = await withFault(s, 'http500', () => backendError(c.call(s.url, SLOW)));
     assert.equal(e500.kind, 'http');
     assert.match(e500.message, /HTTP 500: mock failure: out of memory/);
 
@@ -154,19 +156,25 @@ for (const c of CASES) {
     assert.match(stall.message, /did not answer within 300 ms/);
     assert.ok(took >= CAP - 5 && took < CAP + 1000, `stall ended after ${took.toFixed(0)} ms`);
 
-    const bad = await withFault(s, 'malformed', () => backendError(c.call(s.url, CAP)));
+    const bad = await withFault(s, 'malformed', () => backendError(c.call(s.url, SLOW)));
     assert.equal(bad.kind, 'protocol');
     assert.match(bad.message, /malformed JSON/);
 
-    const reset = await withFault(s, 'reset', () => backendError(c.call(s.url, CAP)));
+    const reset = await withFault(s, 'reset', () => backendError(c.call(s.url, SLOW)));
     assert.ok(reset.kind === 'unreachable' || reset.kind === 'protocol', reset.kind);
+    assert.match(reset.message, /broke mid-response/);
 
-    const refused = await backendError(c.call(`http://127.0.0.1:${await closedPort()}`, CAP));
+    const hangup = await withFault(s, 'hangup', () => backendError(c.call(s.url, SLOW)));
+    assert.equal(hangup.kind, 'unreachable');
+    assert.match(hangup.message, /broke before an answer/);
+
+    const refused = await backendError(c.call(`http://127.0.0.1:${await closedPort()}`, SLOW));
     assert.equal(refused.kind, 'unreachable');
-    assert.match(refused.message, /no model server at http:\/\/127\.0\.0\.1:\d+\/.* — is llama-server running\?/);
+    assert.match(refused.message, /^no model server at http:\/\/127\.0\.0\.1:\d+\/\S+ — /);
+    assert.match(refused.message, c.hint);
 
     // After the faults the same server answers normally again.
-    await c.call(s.url, CAP);
+    await c.call(s.url, SLOW);
   });
 
   test(`${c.name}: an abort during a stalled request takes effect within 50 ms`, async () => {
@@ -184,7 +192,7 @@ for (const c of CASES) {
     });
     // An already-aborted signal never starts a request.
     const before = s.requests.length;
-    assert.equal((await backendError(c.call(s.url, CAP, AbortSignal.abort()))).kind, 'cancelled');
+    assert.equal((await backendError(c.call(s.url, SLOW, AbortSignal.abort()))).kind, 'cancelled');
     assert.equal(s.requests.length, before);
   });
 }
@@ -196,7 +204,7 @@ test('a missing or mistyped field is a protocol error naming it', async () => {
     'POST /infill': () => ({ json: { content: 42 } }),
   }, (message) => ({ error: { message } }));
   try {
-    const b = new LlamaCppBackend({ baseUrl: odd.url, timeoutMs: CAP });
+    const b = new LlamaCppBackend({ baseUrl: odd.url, timeoutMs: SLOW });
     const old = await backendError(b.model().next(Uint32Array.of(1)));
     assert.equal(old.kind, 'protocol');
     assert.match(old.message, /no token ids/);
@@ -205,7 +213,7 @@ test('a missing or mistyped field is a protocol error naming it', async () => {
     assert.equal(content.kind, 'protocol');
     assert.match(content.message, /content is missing or not text/);
     // Not found on a server of another kind: 'http' with the server's message.
-    const nf = await backendError(requestJson(`${odd.url}/v1/models`, { timeoutMs: CAP }));
+    const nf = await backendError(requestJson(`${odd.url}/v1/models`, { timeoutMs: SLOW }));
     assert.equal(nf.kind, 'http');
     assert.match(nf.message, /HTTP 404: no route GET \/v1\/models/);
   } finally {
@@ -216,7 +224,7 @@ test('a missing or mistyped field is a protocol error naming it', async () => {
 test('detection finds each mock on the port it is told, as its own kind, and nothing on a closed port', async () => {
   const closed = await closedPort();
   const found = await detectServers({
-    timeoutMs: CAP,
+    timeoutMs: SLOW,
     candidates: [
       { kind: 'llama.cpp', port: llama.port },
       { kind: 'llama.cpp', port: closed },

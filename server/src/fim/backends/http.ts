@@ -16,12 +16,13 @@ export interface JsonRequest {
   signal?: AbortSignal;
   /** Extra headers (e.g. an OpenAI-compatible server's `Authorization`). */
   headers?: Record<string, string>;
+  /** The server program named in the "is … running?" hint when nothing answers (default "llama-server"). */
+  serverName?: string;
 }
 
-/** Error codes (Node and undici) that mean "nothing is listening there" or "the connection died". */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
+/** Error codes (Node and undici) that mean "nothing is listening there": the user has to start the server. */
+const NO_SERVER_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /** The `code` of an error or of any error in its `cause` chain (fetch wraps the socket error as `cause`). */
@@ -86,14 +87,12 @@ export async function requestJson(url: string, req: JsonRequest = {}): Promise<u
     if (why === 'timeout') throw new BackendError(`${url} did not answer within ${timeoutMs} ms`, 'timeout');
     if (why === 'cancelled') throw new BackendError(`request to ${url} cancelled`, 'cancelled');
     const code = errorCode(err);
-    if (stage === 'body') {
-      // The server accepted the request, then the connection died: retrying later may help, so 'unreachable'.
-      throw new BackendError(`the connection to ${url} broke mid-response${code ? ` (${code})` : ''}`, 'unreachable');
+    const suffix = code ? ` (${code})` : '';
+    if (stage === 'connect' && (code === undefined || NO_SERVER_CODES.has(code))) {
+      throw new BackendError(`no model server at ${url} — is ${req.serverName ?? 'llama-server'} running?${suffix}`, 'unreachable');
     }
-    if (code === undefined || UNREACHABLE_CODES.has(code)) {
-      throw new BackendError(`no model server at ${url} — is llama-server running?${code ? ` (${code})` : ''}`, 'unreachable');
-    }
-    throw new BackendError(`request to ${url} failed: ${code}`, 'unreachable');
+    // The server took the connection, then it died (reset, crash mid-response): retrying later may help.
+    throw new BackendError(`the connection to ${url} broke ${stage === 'body' ? 'mid-response' : 'before an answer'}${suffix}`, 'unreachable');
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);

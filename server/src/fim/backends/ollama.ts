@@ -34,7 +34,7 @@ export class OllamaBackend implements FimBackend {
   private async resolveModel(signal?: AbortSignal): Promise<string> {
     if (this.modelName) return this.modelName;
     const url = joinUrl(this.base, '/api/tags');
-    const tags = asObject(await requestJson(url, { signal, timeoutMs: this.options.timeoutMs }), url, 'the answer');
+    const tags = asObject(await requestJson(url, { signal, timeoutMs: this.options.timeoutMs, serverName: 'Ollama' }), url, 'the answer');
     const models = asArray(tags.models, url, 'models');
     if (models.length === 0) throw new BackendError(`${this.label} has no model installed (ollama pull …)`, 'protocol');
     this.modelName = asString(asObject(models[0], url, 'models[0]').name, url, 'models[0].name');
@@ -44,7 +44,7 @@ export class OllamaBackend implements FimBackend {
   async info(signal?: AbortSignal): Promise<BackendInfo> {
     const model = await this.resolveModel(signal);
     const url = joinUrl(this.base, '/api/show');
-    const show = asObject(await requestJson(url, { body: { model }, signal, timeoutMs: this.options.timeoutMs }), url, 'the answer');
+    const show = asObject(await requestJson(url, { body: { model }, signal, timeoutMs: this.options.timeoutMs, serverName: 'Ollama' }), url, 'the answer');
     let contextLength: number | undefined;
     const info = show.model_info;
     if (info && typeof info === 'object') {
@@ -75,7 +75,7 @@ export class OllamaBackend implements FimBackend {
         ...(request.stop ? { stop: request.stop } : {}),
       },
     };
-    const answer = asObject(await requestJson(url, { body, signal, timeoutMs: this.options.timeoutMs }), url, 'the answer');
+    const answer = asObject(await requestJson(url, { body, signal, timeoutMs: this.options.timeoutMs, serverName: 'Ollama' }), url, 'the answer');
     return asString(answer.response, url, 'response');
   }
 }

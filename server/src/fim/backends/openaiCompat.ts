@@ -43,14 +43,14 @@ export class OpenAiCompatBackend implements FimBackend {
 
   private post(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const headers: Record<string, string> = this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {};
-    return requestJson(joinUrl(this.base, path), { body, signal, headers, timeoutMs: this.options.timeoutMs });
+    return requestJson(joinUrl(this.base, path), { body, signal, headers, timeoutMs: this.options.timeoutMs, serverName: 'the OpenAI-compatible server (vLLM)' });
   }
 
   /** /v1/models: the served models; the first one is used when no name was configured. */
   private async models(signal?: AbortSignal): Promise<Array<Record<string, unknown>>> {
     const url = joinUrl(this.base, '/v1/models');
     const headers: Record<string, string> = this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {};
-    const answer = asObject(await requestJson(url, { signal, headers, timeoutMs: this.options.timeoutMs }), url, 'the answer');
+    const answer = asObject(await requestJson(url, { signal, headers, timeoutMs: this.options.timeoutMs, serverName: 'the OpenAI-compatible server (vLLM)' }), url, 'the answer');
     return asArray(answer.data, url, 'data').map((m, i) => asObject(m, url, `data[${i}]`));
   }
 
