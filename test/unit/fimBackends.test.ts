@@ -12,7 +12,7 @@ import { LlamaCppBackend } from '../../server/src/fim/backends/llamaCpp';
 import { OllamaBackend } from '../../server/src/fim/backends/ollama';
 import { OpenAiCompatBackend } from '../../server/src/fim/backends/openaiCompat';
 import { BackendError, type FimBackend } from '../../server/src/fim/types';
-import { closedPort, MOCK_CTX, MOCK_EOS, MOCK_MODEL, mockInfill, mockTopK, startMock, type Fault, type MockServer } from '../fixtures/fim/servers/mockBase';
+import { closedPort, MOCK_CTX, MOCK_EOS, MOCK_MODEL, MOCK_SPECIAL, mockInfill, mockTopK, startMock, type Fault, type MockServer } from '../fixtures/fim/servers/mockBase';
 import { startLlamaCppMock, startOllamaMock, startOpenAiMock } from '../fixtures/fim/servers/mocks';
 
 const unhandled: unknown[] = [];
@@ -45,7 +45,7 @@ async function backendError(p: Promise<unknown>): Promise<BackendError> {
 
 const CONTEXTS = [[], [3], [1, 2, 7], [MOCK_EOS, 0]];
 
-test('llama.cpp: info from /props, EOS id via /tokenize', async () => {
+test('llama.cpp: info from /props, EOS and FIM token ids via /tokenize', async () => {
   const b = new LlamaCppBackend({ baseUrl: llama.url, timeoutMs: SLOW });
   assert.equal(b.canScoreTokens, true);
   assert.equal(b.model().eosId, undefined);
@@ -53,6 +53,11 @@ test('llama.cpp: info from /props, EOS id via /tokenize', async () => {
   assert.equal(info.model, `/models/${MOCK_MODEL}`);
   assert.equal(info.contextLength, MOCK_CTX);
   assert.equal(b.model().eosId, MOCK_EOS);
+  assert.equal(info.fimFormat, 'qwen2.5-coder');
+  assert.deepEqual(info.fimTokens, {
+    prefix: MOCK_SPECIAL['<|fim_prefix|>'], suffix: MOCK_SPECIAL['<|fim_suffix|>'], middle: MOCK_SPECIAL['<|fim_middle|>'],
+    repo: MOCK_SPECIAL['<|repo_name|>'], sep: MOCK_SPECIAL['<|file_sep|>'], eot: MOCK_EOS,
+  });
 });
 
 test('llama.cpp: next-token distributions are the mock model\'s top-k, with the documented request', async () => {
@@ -90,7 +95,7 @@ test('llama.cpp: infill via /infill with input_extra', async () => {
 test('OpenAI-compatible: info, token-id next-token distributions, infill through a FIM prompt', async () => {
   const b = new OpenAiCompatBackend({ baseUrl: openai.url + '/v1', timeoutMs: SLOW, topK: 4, eosId: MOCK_EOS,
     fimPrompt: (p, s) => `<PRE>${p}<SUF>${s}<MID>` });
-  assert.deepEqual(await b.info(), { model: 'mock/coder', contextLength: MOCK_CTX });
+  assert.deepEqual(await b.info(), { model: 'mock/Qwen2.5-Coder-0.5B', contextLength: MOCK_CTX, fimFormat: 'qwen2.5-coder' });
   assert.equal(b.model().eosId, MOCK_EOS);
   for (const ctx of CONTEXTS) {
     const d = await b.model().next(Uint32Array.from(ctx));
@@ -101,7 +106,7 @@ test('OpenAI-compatible: info, token-id next-token distributions, infill through
     assert.deepEqual(sent.prompt, ctx);
     assert.equal(sent.max_tokens, 1);
     assert.equal(sent.logprobs, 4);
-    assert.equal(sent.model, 'mock/coder');
+    assert.equal(sent.model, 'mock/Qwen2.5-Coder-0.5B');
   }
   assert.equal(await b.infill({ prefix: 'a', suffix: 'b', maxTokens: 8 }), 'echo:<PRE>a<SUF>b<MID>');
   const noFormat = new OpenAiCompatBackend({ baseUrl: openai.url, timeoutMs: SLOW });
@@ -112,7 +117,10 @@ test('Ollama: info from /api/tags + /api/show, no token scoring, infill with suf
   const b = new OllamaBackend({ baseUrl: ollama.url, timeoutMs: SLOW });
   assert.equal(b.canScoreTokens, false);
   assert.equal(b.model(), undefined);
-  assert.deepEqual(await b.info(), { model: 'mock-coder:1b', contextLength: MOCK_CTX });
+  assert.deepEqual(await b.info(), {
+    model: 'mock-coder:1b', contextLength: MOCK_CTX, fimFormat: 'qwen2.5-coder',
+    fimTokens: { prefix: MOCK_SPECIAL['<|fim_prefix|>'], suffix: MOCK_SPECIAL['<|fim_suffix|>'], middle: MOCK_SPECIAL['<|fim_middle|>'] },
+  });
   assert.equal(await b.infill({ prefix: 'let x = ', suffix: ';', maxTokens: 12, temperature: 0 }), mockInfill('let x = ', ';'));
   const sent = ollama.requests.at(-1)!.body;
   assert.equal(sent.suffix, ';');

@@ -8,12 +8,14 @@
  *     (with `post_sampling_probs: true` the lists are `top_probs: [{id, prob}]` instead; both are read).
  *     temperature < 0: greedy, and the probabilities are a plain softmax of the logits — the model's own distribution,
  *     untouched by top-k/top-p/penalties, which is what de-biasing needs.
- *   GET /props → {model_path?, model_alias?, default_generation_settings: {n_ctx}, eos_token?}
- *   POST /tokenize {content, parse_special: true} → {tokens: number[]} (to find the EOS id from its text)
+ *   GET /props → {model_path?, model_alias?, default_generation_settings: {n_ctx}, chat_template?, eos_token?}
+ *   POST /tokenize {content, parse_special: true} → {tokens: number[]} (ids of special-token texts: EOS, FIM tokens;
+ *     /props names neither's ids, so a text that comes back as exactly one id is taken as that token)
  *   POST /infill {input_prefix, input_suffix, input_extra: [{filename, text}], n_predict, …} → {content}
  * Older servers (before the top_logprobs format) list `probs: [{tok_str, prob}]` without ids: reported as 'protocol'.
  */
 import { BackendError, type BackendInfo, type FimBackend, type InfillRequest, type NextTokenDistribution, type TokenModel } from '../types';
+import { detectFormat, FORMATS } from '../formats';
 import { asArray, asNumber, asObject, asString, joinUrl, optNumber, requestJson } from './http';
 
 export interface LlamaCppOptions {
@@ -72,7 +74,35 @@ export class LlamaCppBackend implements FimBackend {
     if (this.eosId === undefined && typeof props.eos_token === 'string' && props.eos_token) {
       this.eosId = await this.singleToken(props.eos_token, signal);
     }
-    return { model, contextLength: nCtx };
+    const chatTemplate = typeof props.chat_template === 'string' ? props.chat_template : undefined;
+    const fimFormat = detectFormat({ model, chatTemplate });
+    const info: BackendInfo = { model, contextLength: nCtx };
+    if (fimFormat) {
+      info.fimFormat = fimFormat;
+      info.fimTokens = await this.fimTokens(fimFormat, signal);
+    }
+    return info;
+  }
+
+  /** The format's FIM token ids in the served vocabulary (roles whose texts are not single special tokens are left out). */
+  private async fimTokens(format: keyof typeof FORMATS, signal?: AbortSignal): Promise<NonNullable<BackendInfo['fimTokens']>> {
+    const f = FORMATS[format];
+    const roles: Array<[keyof NonNullable<BackendInfo['fimTokens']>, readonly string[]]> = [
+      ...Object.entries(f.tokens).map(([role, texts]) => [role, texts] as [keyof NonNullable<BackendInfo['fimTokens']>, readonly string[]]),
+      ['eot', f.end],
+    ];
+    const out: NonNullable<BackendInfo['fimTokens']> = {};
+    // One request per role in parallel; within a role the spellings are tried in order of preference.
+    await Promise.all(roles.map(async ([role, texts]) => {
+      for (const text of texts) {
+        const id = await this.singleToken(text, signal);
+        if (id !== undefined) {
+          out[role] = id;
+          return;
+        }
+      }
+    }));
+    return out;
   }
 
   /** The id of a special token's text, when it tokenizes to exactly one id (else undefined). */

@@ -4,11 +4,13 @@
  *
  * Protocol relied on (ollama docs/api.md):
  *   GET  /api/tags → {models: [{name, model, details}]}           (the installed models; the first one by default)
- *   POST /api/show {model} → {model_info: {"general.architecture": "qwen2", "qwen2.context_length": 32768, …}}
+ *   POST /api/show {model} → {template, model_info: {"general.architecture": "qwen2", "qwen2.context_length": 32768,
+ *     "tokenizer.ggml.fim_pre_token_id"?: …}}  (the GGUF's scalar keys; the template of a FIM model names its tokens)
  *   POST /api/generate {model, prompt, suffix, raw: false, stream: false, options: {num_predict, temperature, stop}}
  *     → {response, done}. `suffix` needs the model's template (which knows its FIM layout), hence raw: false.
  */
 import { BackendError, type BackendInfo, type FimBackend, type InfillRequest, type TokenModel } from '../types';
+import { detectFormat } from '../formats';
 import { asArray, asObject, asString, joinUrl, optNumber, requestJson } from './http';
 
 export interface OllamaOptions {
@@ -45,15 +47,27 @@ export class OllamaBackend implements FimBackend {
     const model = await this.resolveModel(signal);
     const url = joinUrl(this.base, '/api/show');
     const show = asObject(await requestJson(url, { body: { model }, signal, timeoutMs: this.options.timeoutMs, serverName: 'Ollama' }), url, 'the answer');
-    let contextLength: number | undefined;
-    const info = show.model_info;
-    if (info && typeof info === 'object') {
+    const result: BackendInfo = { model };
+    const template = typeof show.template === 'string' ? show.template : undefined;
+    const fimFormat = detectFormat({ model, chatTemplate: template });
+    if (fimFormat) result.fimFormat = fimFormat;
+    const mi = show.model_info;
+    if (mi && typeof mi === 'object') {
+      const keys = mi as Record<string, unknown>;
       // The GGUF keys are namespaced by architecture: "<arch>.context_length".
-      const mi = info as Record<string, unknown>;
-      const arch = typeof mi['general.architecture'] === 'string' ? mi['general.architecture'] : undefined;
-      contextLength = arch ? optNumber(mi[`${arch}.context_length`]) : undefined;
+      const arch = typeof keys['general.architecture'] === 'string' ? keys['general.architecture'] : undefined;
+      const ctx = arch ? optNumber(keys[`${arch}.context_length`]) : undefined;
+      if (ctx !== undefined) result.contextLength = ctx;
+      // llama.cpp's GGUF FIM keys, when the model carries them (informational: Ollama takes no ids).
+      const fimKeys = { prefix: 'fim_pre', suffix: 'fim_suf', middle: 'fim_mid', pad: 'fim_pad', repo: 'fim_rep', sep: 'fim_sep', eot: 'eot' } as const;
+      const tokens: NonNullable<BackendInfo['fimTokens']> = {};
+      for (const [role, key] of Object.entries(fimKeys) as Array<[keyof typeof fimKeys, string]>) {
+        const id = optNumber(keys[`tokenizer.ggml.${key}_token_id`]);
+        if (id !== undefined) tokens[role] = id;
+      }
+      if (Object.keys(tokens).length) result.fimTokens = tokens;
     }
-    return { model, contextLength };
+    return result;
   }
 
   model(): TokenModel | undefined {

@@ -12,6 +12,7 @@
  * the caller's `fimPrompt` (the model's FIM layout, research.md §4); without one it reports 'unsupported'.
  */
 import { BackendError, type BackendInfo, type FimBackend, type InfillRequest, type NextTokenDistribution, type TokenModel } from '../types';
+import { detectFormat } from '../formats';
 import { asArray, asNumber, asObject, asString, joinUrl, optNumber, requestJson } from './http';
 import { topKDistribution } from './llamaCpp';
 
@@ -69,7 +70,14 @@ export class OpenAiCompatBackend implements FimBackend {
     const entry = list.find((m) => m.id === this.modelName) ?? list[0];
     if (!entry) return { model: this.modelName };
     this.modelName ??= asString(entry.id, url, 'data[0].id');
-    return { model: asString(entry.id, url, 'id'), contextLength: optNumber(entry.max_model_len) };
+    const model = asString(entry.id, url, 'id');
+    const info: BackendInfo = { model };
+    const ctx = optNumber(entry.max_model_len);
+    if (ctx !== undefined) info.contextLength = ctx;
+    // Only the name is known here (no template, no vocabulary): the format by the model family's name.
+    const fimFormat = detectFormat({ model });
+    if (fimFormat) info.fimFormat = fimFormat;
+    return info;
   }
 
   model(): TokenModel {
