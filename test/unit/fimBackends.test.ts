@@ -48,11 +48,12 @@ const CONTEXTS = [[], [3], [1, 2, 7], [MOCK_EOS, 0]];
 test('llama.cpp: info from /props, EOS and FIM token ids via /tokenize', async () => {
   const b = new LlamaCppBackend({ baseUrl: llama.url, timeoutMs: SLOW });
   assert.equal(b.canScoreTokens, true);
-  assert.equal(b.model().eosId, undefined);
+  const early = b.model(); // handed out before info(): still sees the EOS id info() learns
+  assert.equal(early.eosId, undefined);
   const info = await b.info();
   assert.equal(info.model, `/models/${MOCK_MODEL}`);
   assert.equal(info.contextLength, MOCK_CTX);
-  assert.equal(b.model().eosId, MOCK_EOS);
+  assert.equal(early.eosId, MOCK_EOS);
   assert.equal(info.fimFormat, 'qwen2.5-coder');
   assert.deepEqual(info.fimTokens, {
     prefix: MOCK_SPECIAL['<|fim_prefix|>'], suffix: MOCK_SPECIAL['<|fim_suffix|>'], middle: MOCK_SPECIAL['<|fim_middle|>'],
@@ -210,6 +211,8 @@ test('a missing or mistyped field is a protocol error naming it', async () => {
     'POST /completion': () => ({ json: { content: 'x', completion_probabilities: [{ probs: [{ tok_str: 'x', prob: 1 }] }] } }),
     'GET /props': () => ({ json: ['not', 'an', 'object'] }),
     'POST /infill': () => ({ json: { content: 42 } }),
+    // An OpenAI-compatible server that ignores return_tokens_as_token_ids: keys are token texts.
+    'POST /v1/completions': () => ({ json: { choices: [{ text: 'x', logprobs: { top_logprobs: [{ x: -0.1, y: -2.4 }] } }] } }),
   }, (message) => ({ error: { message } }));
   try {
     const b = new LlamaCppBackend({ baseUrl: odd.url, timeoutMs: SLOW });
@@ -220,6 +223,9 @@ test('a missing or mistyped field is a protocol error naming it', async () => {
     const content = await backendError(b.infill({ prefix: '', suffix: '', maxTokens: 1 }));
     assert.equal(content.kind, 'protocol');
     assert.match(content.message, /content is missing or not text/);
+    const texts = await backendError(new OpenAiCompatBackend({ baseUrl: odd.url, model: 'm', timeoutMs: SLOW }).model().next(Uint32Array.of(1)));
+    assert.equal(texts.kind, 'protocol');
+    assert.match(texts.message, /keyed by text, not ids.*return_tokens_as_token_ids/);
     // Not found on a server of another kind: 'http' with the server's message.
     const nf = await backendError(requestJson(`${odd.url}/v1/models`, { timeoutMs: SLOW }));
     assert.equal(nf.kind, 'http');

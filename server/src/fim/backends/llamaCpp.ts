@@ -115,12 +115,12 @@ export class LlamaCppBackend implements FimBackend {
     return ids.length === 1 ? ids[0] : undefined;
   }
 
+  /** The model; its `eosId` is read live, since `info()` may learn the EOS id after this object was handed out. */
   model(): TokenModel {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const backend = this;
+    const eos = (): number | undefined => this.eosId;
     return {
       get eosId() {
-        return backend.eosId;
+        return eos();
       },
       next: (context, signal) => this.next(context, signal),
     };
