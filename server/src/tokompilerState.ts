@@ -39,6 +39,12 @@ export class TokompilerState {
     this.edits = [];
   }
 
+  /** The result for `version` if it is already computed, without any work. */
+  cached(version: number, modes: TokompilerModes): TokompileResult | undefined {
+    const r = this.result;
+    return r && this.resultVersion === version && this.edits.length === 0 && r.options.scope === modes.scope && r.options.comments === modes.comments ? r : undefined;
+  }
+
   /** The result for `version`: cached, spliced after one edit inside a function, or computed afresh. */
   async get(version: number, modes: TokompilerModes): Promise<TokompileResult> {
     const language = this.language;

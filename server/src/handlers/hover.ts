@@ -72,6 +72,13 @@ function tokenUnder(doc: Document, tok: Tokenizer, offset: number) {
 /** The document's Tokompiler result when its language has a front end (else undefined, quietly). */
 async function tokompiledFor(doc: Document, settings: Settings, token: CancellationToken): Promise<TokompileResult | undefined> {
   if (!doc.tokompiler.language || spansUnavailable(doc, settings) || doc.length > TOKOMPILER_MAX_LENGTH) return undefined;
+  // A hover answers at once: on a large document whose Tokompiler view is not up to date, start it and go without.
+  const ready = doc.tokompiler.cached(doc.version, settings.tokompiler);
+  if (ready) return ready;
+  if (doc.length > HOVER_TOKOMPILE_MAX_LENGTH) {
+    void tokompilerResult(doc, settings, token).catch(() => undefined);
+    return undefined;
+  }
   try {
     return await tokompilerResult(doc, settings, token);
   } catch (e) {
@@ -122,6 +129,9 @@ function tokompilerRow(doc: Document, r: TokompileResult | undefined, offset: nu
   const onLine = tokompilerLineCounts(doc, r, line, line)[0];
   return `| ${TOKOMPILER} | ${under} | ${onLine} | ${r.tokens.length} | closed vocabulary |`;
 }
+
+/** Documents up to this length (UTF-16 units) are tokompiled for a hover when their view is out of date. */
+const HOVER_TOKOMPILE_MAX_LENGTH = 100_000;
 
 /** Lines and words longer than this (UTF-16 units) are not counted on hover. */
 const HOVER_COUNT_CAP = 100_000;
