@@ -16,6 +16,8 @@ const common = {
   logLevel: 'warning',
   // web-tree-sitter's ESM build finds itself through import.meta.url, which a CommonJS bundle does not have.
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+  // The in-process FIM backend's engine: an optional dependency (native binaries, ESM), loaded at run time when present.
+  external: ['node-llama-cpp'],
 };
 
 function testEntries(dir) {
@@ -62,7 +64,7 @@ await Promise.all([
     outfile: 'dist/server.js',
   }),
   // The VS Code client: `vscode` is provided by the extension host.
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] }),
   // The compare panel's webview script runs in the browser sandbox.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['media/compare.ts'], outfile: 'dist/webview.js' }),
   esbuild.build({
