@@ -1,11 +1,12 @@
 /**
- * One phase of `npm run bench` on its own, after `npm run build`: `node out/test/bench/phase.js lsp|tokompiler|domain`
+ * One phase of `npm run bench` on its own, after `npm run build`: `node out/test/bench/phase.js lsp|tokompiler|domain|fim`
  * (`npm run bench:phase -- tokompiler`).
  */
 import { codeInput } from './inputs';
 import { fmt, table } from './measure';
 import { measureServer, serverTable } from './server';
 import { domainTables, measureDomain } from './domain';
+import { fimTable, measureFim } from './fim';
 import { measureTokompiler } from './tokompiler';
 
 async function main(phase: string | undefined): Promise<string> {
@@ -22,7 +23,8 @@ async function main(phase: string | undefined): Promise<string> {
     const d = measureDomain();
     return d ? domainTables(d) : 'skipped — ../shared/data is absent (the legal corpus)';
   }
-  throw new Error('usage: phase.js lsp|tokompiler|domain');
+  if (phase === 'fim') return fimTable(await measureFim());
+  throw new Error('usage: phase.js lsp|tokompiler|domain|fim');
 }
 
 main(process.argv[2]).then(

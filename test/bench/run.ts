@@ -10,6 +10,7 @@ import { projectRoot } from '../../server/src/tokenizers/paths';
 import { measureCountUntil, measureIncremental } from './editing';
 import { measureServer, serverTable } from './server';
 import { domainTables, measureDomain } from './domain';
+import { fimTable, measureFim } from './fim';
 import { measureTokompiler } from './tokompiler';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
@@ -157,6 +158,11 @@ async function main(): Promise<void> {
   say(domain ? domainTables(domain) : 'skipped — ../shared/data is absent (the legal corpus)');
   gc();
 
+  heading('FIM de-biasing cost');
+  const fim = await measureFim();
+  say(fimTable(fim));
+  gc();
+
   heading('targets (from the performance issue)');
   const targets = evaluateTargets({ throughput, coldStart, wholeProcess, countUntil, incremental });
   say(targetsTable(targets));
@@ -179,6 +185,7 @@ async function main(): Promise<void> {
     lsp,
     tokompiler: tk,
     domain,
+    fim,
     targets,
   };
   const json = JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v));
