@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ListTokenizersRequest, TokenSpansRequest } from '../../server/src/protocol';
+import { FimCheckRequest, ListTokenizersRequest, TokenSpansRequest } from '../../server/src/protocol';
 import { splitByBudget, tokenStarts } from './budget';
 import type { ServerSupervisor } from './client';
 import { config, type OverlayMode } from './config';
@@ -8,6 +8,7 @@ import type { ComparePanel } from './features/comparePanel';
 import type { Kl3mDownloads } from './features/kl3mDownloads';
 import type { TokompilerView } from './features/tokompilerView';
 import { log, showError } from './log';
+import { modelCheckMessage } from './modelCheckText';
 import { isExportFormat } from './reportFormat';
 
 type Command = (client: LanguageClient, features: Features, ...args: unknown[]) => Promise<unknown>;
@@ -77,6 +78,14 @@ export const COMMANDS: Record<string, Command> = {
   },
   async openLog() {
     log.show();
+  },
+  /** Which local model servers answer on loopback; returns the message (for tests) after showing it. */
+  async checkModelConnection(client) {
+    const result = await client.sendRequest(FimCheckRequest.type);
+    const message = modelCheckMessage(result);
+    log.info(`model connection: ${message}`);
+    void vscode.window.showInformationMessage(`tokscope: ${message}`);
+    return message;
   },
   async restartServer(_client, features) {
     await features.supervisor.restart();

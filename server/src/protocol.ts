@@ -274,3 +274,31 @@ export namespace DomainReportRequest {
   export const method = 'tokscope/domainReport';
   export const type = new RequestType<DomainReportParams, DomainReportResult, void>(method);
 }
+
+/** One local model server that answered. */
+export interface FoundModelServer {
+  kind: 'llama.cpp' | 'ollama' | 'openai';
+  baseUrl: string;
+  model?: string;
+  fimFormat?: string;
+  contextLength?: number;
+  /** Whether the server takes token-id prompts and gives next-token probabilities (what `exact` de-biasing needs). */
+  exact: boolean;
+  /** Set when the server answered the probe but not the questions about its model. */
+  error?: string;
+}
+
+/**
+ * The local model servers on loopback (llama.cpp 8012 and 8080, Ollama 11434, vLLM and other OpenAI-compatible
+ * servers 8000) and what each says about its model. Sent by "tokscope: Check Model Connection".
+ */
+export interface FimCheckResult {
+  servers: FoundModelServer[];
+  /** The URLs probed. */
+  probed: string[];
+}
+
+export namespace FimCheckRequest {
+  export const method = 'tokscope/fimCheck';
+  export const type = new RequestType0<FimCheckResult, void>(method);
+}

@@ -11,8 +11,9 @@ import { hover } from './handlers/hover';
 import { inlayHints } from './handlers/inlayHints';
 import { lineCounts, tokenSpans } from './handlers/spans';
 import { documentStats, listTokenizers } from './handlers/stats';
+import { fimCheck } from './handlers/fimCheck';
 import { tokompileDocument } from './handlers/tokompiler';
-import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest } from './protocol';
+import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest, FimCheckRequest } from './protocol';
 import { initOptions, SettingsCache } from './settings';
 import { Timings } from './timings';
 
@@ -55,6 +56,8 @@ export function startServer(): void {
   const list = guard(ctx, ListTokenizersRequest.method, (_: void, t) => listTokenizers(ctx, t));
   connection.onRequest(ListTokenizersRequest.type, (t) => list(undefined, t));
   connection.onRequest(CompareRequest.type, guard(ctx, CompareRequest.method, (p, t) => compare(ctx, p, t)));
+  const check = guard(ctx, FimCheckRequest.method, (_: void, t) => fimCheck(t));
+  connection.onRequest(FimCheckRequest.type, (t) => check(undefined, t));
   connection.onRequest(TokompileRequest.type, guard(ctx, TokompileRequest.method, (p, t) => tokompileDocument(ctx, p, t)));
   connection.onRequest(DomainReportRequest.type, guard(ctx, DomainReportRequest.method, (p, t) => domainReport(ctx, p, t)));
   connection.onRequest(ServerTimingsRequest.type, (p) => ctx.timings.snapshot(p?.clear === true));

@@ -221,6 +221,11 @@ test('Download KL3M Tokenizer is in the palette; offline it returns the one mess
   }
 });
 
+test('Check Model Connection reports what answers on the loopback ports (on these machines: nothing)', async () => {
+  const message = await vscode.commands.executeCommand<string>('tokscope.checkModelConnection');
+  assert.ok(/^no local model server answered \(probed http:\/\/127\.0\.0\.1:8012/.test(message) || / at http:\/\/127\.0\.0\.1:\d+/.test(message), message);
+});
+
 /** Waits until the server runs in a process other than `old`; returns its pid. */
 const restarted = (old: number) => until(`a server process other than ${old}`, () => {
   const pid = api.serverPid();

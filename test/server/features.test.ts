@@ -84,3 +84,15 @@ test('`tokscope lsp --stdio` starts the same server', async () => {
     assert.equal(await server.stop(), 0);
   }
 });
+
+test('tokscope/fimCheck probes the loopback model-server ports and answers within its time caps', async () => {
+  const server = await startServer({});
+  try {
+    const r = await server.connection.sendRequest<{ servers: Array<{ kind: string; baseUrl: string; exact: boolean }>; probed: string[] }>('tokscope/fimCheck');
+    assert.deepEqual(r.probed, ['http://127.0.0.1:8012 (llama.cpp)', 'http://127.0.0.1:8080 (llama.cpp)', 'http://127.0.0.1:11434 (ollama)', 'http://127.0.0.1:8000 (openai)']);
+    // Whatever answers here (normally nothing) is reported with its kind and URL.
+    for (const s of r.servers) assert.ok(r.probed.some((p) => p.startsWith(s.baseUrl)));
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
