@@ -8,6 +8,7 @@
  * counting works unchanged.
  */
 import type { Encoding, EncodeOptions, RestartRule, Tokenizer, TokenizerKind } from '../tokenizers/types';
+import { concatBytes, joinBytes } from '../util/bytes';
 import { MergeTable } from './merges';
 
 /** Whether a base token may take part in merges: not when it holds a line break (segments end there). */
@@ -48,14 +49,7 @@ export class DomainTokenizer implements Tokenizer {
       }
       if (specials.has(id) || !mergeable(bytes)) this.blocked[id] = 1;
     }
-    for (let r = 0; r < table.size; r++) {
-      const a = this.bytesOf(table.left[r]);
-      const b = this.bytesOf(table.right[r]);
-      const joined = new Uint8Array(a.length + b.length);
-      joined.set(a);
-      joined.set(b, a.length);
-      this.newBytes.push(joined);
-    }
+    for (let r = 0; r < table.size; r++) this.newBytes.push(concatBytes(this.bytesOf(table.left[r]), this.bytesOf(table.right[r])));
   }
 
   /** True for base ids that end a segment. */
@@ -111,20 +105,7 @@ export class DomainTokenizer implements Tokenizer {
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
-    const parts: Uint8Array[] = [];
-    let n = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const b = this.bytesOf(ids[i]);
-      parts.push(b);
-      n += b.length;
-    }
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinBytes(Array.from(ids, (id) => this.bytesOf(id)));
   }
 
   bytesOf(id: number): Uint8Array {

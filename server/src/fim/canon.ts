@@ -17,6 +17,7 @@
  */
 import { lastRestartPoint } from '../tokenizers/incremental';
 import type { Tokenizer } from '../tokenizers/types';
+import { concatBytes } from '../util/bytes';
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8 = new TextEncoder();
@@ -59,12 +60,7 @@ export function completeLength(b: Uint8Array): number {
   return b.length - (i - 1) >= n ? b.length : i - 1;
 }
 
-export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+export { concatBytes } from '../util/bytes';
 
 function key(z: Uint8Array, atStart: boolean): string {
   let s = atStart ? '1' : '0';

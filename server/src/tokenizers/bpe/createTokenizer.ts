@@ -6,6 +6,7 @@ import { PieceEncoder } from './pieceEncoder';
 import type { TokenStore } from './tokenStore';
 import { ByteTrie } from './trie';
 import { buildVocab, type Precomputed, type Vocab } from './vocab';
+import { joinBytes } from '../../util/bytes';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -224,19 +225,7 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const b = this.bytesOf(ids[i]);
-      parts.push(b);
-      total += b.length;
-    }
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
+    const out = joinBytes(Array.from(ids, (id) => this.bytesOf(id)));
     if (this.spec.stripLeadingSpace && out[0] === 0x20 && !this.addedBytes.has(ids[0])) return out.subarray(1);
     return out;
   }
