@@ -99,6 +99,14 @@ function punctLength(src: string, i: number, to: number, sink: Sink): number {
 }
 
 /** Width of the (possibly astral) character at `i`. */
+/** A character no rule reads: one error leaf that ends the statement. Returns its width. */
+function badChar(sink: { push(kind: 'bad', start: number, end: number): void; breakStatement(): void }, src: string, i: number): number {
+  const w = charWidth(src, i);
+  sink.push('bad', i, i + w);
+  sink.breakStatement();
+  return w;
+}
+
 function charWidth(src: string, i: number): number {
   const c = src.charCodeAt(i);
   return c >= 0xd800 && c <= 0xdbff && i + 1 < src.length ? 2 : 1;
@@ -199,10 +207,7 @@ export function lexSegment(
         sink.push('punct', i, i + n);
         i += n;
       } else {
-        const w = charWidth(src, i);
-        sink.push('bad', i, i + w);
-        sink.breakStatement();
-        i += w;
+        i += badChar(sink, src, i);
       }
     }
   }
@@ -287,10 +292,7 @@ export function lexCpp(sink: Sink, src: string, from: number, to: number, first:
       sink.push('punct', i, i + n);
       i += n;
     } else {
-      const w = charWidth(src, i);
-      sink.push('bad', i, i + w);
-      sink.breakStatement();
-      i += w;
+      i += badChar(sink, src, i);
     }
   }
   return continued;
