@@ -19,6 +19,40 @@ export interface Settings {
   tokompiler: { scope: 'file' | 'function'; comments: 'drop' | 'keep' };
   /** Only set in a trusted workspace. */
   kl3mDir: string | undefined;
+  fim: FimSettings;
+}
+
+export type FimBackendSetting = 'auto' | 'llama.cpp' | 'openai' | 'ollama' | 'inProcess';
+export const FIM_BACKENDS: readonly FimBackendSetting[] = ['auto', 'llama.cpp', 'openai', 'ollama', 'inProcess'];
+export const FIM_FORMATS = ['auto', 'qwen2.5-coder', 'deepseek-coder', 'starcoder2', 'codellama', 'codestral'] as const;
+
+/** `tokscope.fim.*`: inline fill-in-the-middle completions from a local model. */
+export interface FimSettings {
+  enabled: boolean;
+  /** `auto`: the first server found on the loopback ports (llama.cpp 8012/8080, Ollama 11434, vLLM 8000). */
+  backend: FimBackendSetting;
+  /** The server's URL; '' = the backend's default loopback port. Only set in a trusted workspace. */
+  endpoint: string;
+  /** A `.gguf` file: the in-process model, and the vocabulary for de-biasing. Only set in a trusted workspace. */
+  modelPath: string;
+  /**
+   * The model's vocabulary for de-biasing with a server backend: a tokenizer name (`qwen3`, `llama3`, …), or a path
+   * to a tokenizer.json / .gguf. Paths only in a trusted workspace; '' = the model file when the server names one
+   * that is on this machine.
+   */
+  tokenizer: string;
+  debias: 'exact' | 'heal' | 'off';
+  format: (typeof FIM_FORMATS)[number];
+  /** The longest completion, in UTF-8 bytes. */
+  maxLength: number;
+  /** Hard cap on one completion, model calls included. */
+  timeoutMs: number;
+  prefixTokens: number;
+  suffixTokens: number;
+  /** Tokens of other open files put in the prompt (formats that take them); 0 = none. */
+  contextTokens: number;
+  /** In-process CPU threads; 0 = automatic. */
+  threads: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
@@ -29,6 +63,21 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   inlayHints: { enabled: false },
   tokompiler: { scope: 'file', comments: 'drop' },
   kl3mDir: undefined,
+  fim: {
+    enabled: false,
+    backend: 'auto',
+    endpoint: '',
+    modelPath: '',
+    tokenizer: '',
+    debias: 'exact',
+    format: 'auto',
+    maxLength: 256,
+    timeoutMs: 5000,
+    prefixTokens: 1024,
+    suffixTokens: 256,
+    contextTokens: 512,
+    threads: 0,
+  },
 });
 
 /**
@@ -65,6 +114,40 @@ export function sanitizeSettings(raw: unknown, trusted: boolean): Settings {
       comments: tk.comments === 'keep' ? 'keep' : 'drop',
     },
     kl3mDir,
+    fim: sanitizeFim(r.fim, trusted),
+  };
+}
+
+function intIn(value: unknown, lo: number, hi: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= lo ? Math.min(hi, Math.floor(value)) : fallback;
+}
+
+/**
+ * The FIM settings. In an untrusted workspace nothing that names a program, a file or an address is read: the
+ * endpoint, model path and tokenizer path are dropped, and the in-process backend (which loads a file) becomes `auto`.
+ */
+export function sanitizeFim(raw: unknown, trusted: boolean): FimSettings {
+  const d = DEFAULT_SETTINGS.fim;
+  const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+  let backend = FIM_BACKENDS.find((b) => b === r.backend) ?? d.backend;
+  if (!trusted && backend === 'inProcess') backend = 'auto';
+  const tokenizer = str(r.tokenizer);
+  const tokenizerIsPath = /[\\/]|\.(json|gguf)$/i.test(tokenizer) || /^(hf|gguf):/.test(tokenizer);
+  return {
+    enabled: typeof r.enabled === 'boolean' ? r.enabled : d.enabled,
+    backend,
+    endpoint: trusted ? str(r.endpoint) : '',
+    modelPath: trusted ? str(r.modelPath) : '',
+    tokenizer: trusted || !tokenizerIsPath ? tokenizer : '',
+    debias: r.debias === 'heal' || r.debias === 'off' ? r.debias : 'exact',
+    format: FIM_FORMATS.find((f) => f === r.format) ?? 'auto',
+    maxLength: intIn(r.maxLength, 1, 8192, d.maxLength),
+    timeoutMs: intIn(r.timeoutMs, 100, 60000, d.timeoutMs),
+    prefixTokens: intIn(r.prefixTokens, 16, 32768, d.prefixTokens),
+    suffixTokens: intIn(r.suffixTokens, 0, 32768, d.suffixTokens),
+    contextTokens: intIn(r.contextTokens, 0, 32768, d.contextTokens),
+    threads: intIn(r.threads, 0, 256, d.threads),
   };
 }
 

@@ -168,3 +168,33 @@ test('o200k_base: exact greedy generation completes " retu" as the model wants; 
   const off = await generate({ tokenizer: tok, model, context: [eos], text: ' retu', mode: 'off', maxBytes: 10 });
   assert.equal(off.text, '');
 });
+
+test('deadline: no model call starts after it; the text so far comes back with finish "time", in every mode', async () => {
+  for (const mode of ['exact', 'heal', 'off'] as const) {
+    const inner = new ToyModel(toy, { seed: 4 });
+    let calls = 0;
+    // Each call takes 5 ms of (fake) time; the deadline falls after the 4th call started.
+    let now = performance.now();
+    const t0 = now;
+    const slow: TokenModel = {
+      eosId: undefined, // never ends on its own
+      next: (ctx, signal) => {
+        calls++;
+        now += 5;
+        return inner.next(ctx, signal);
+      },
+    };
+    const realNow = performance.now.bind(performance);
+    performance.now = () => now;
+    try {
+      const r = await generate({ ...base(slow, 'b', mode), maxBytes: 10_000, deadline: t0 + 18 });
+      assert.equal(r.finish, 'time', mode);
+      assert.match(r.report.reason, /^time cap reached after \d+ bytes?: the completion so far$/);
+      assert.equal(calls, 4, `${mode}: calls made before the deadline`);
+      assert.equal(r.report.modelCalls, 4);
+      assert.ok(r.text.length > 0 || mode !== 'off', `${mode}: text generated so far is returned`);
+    } finally {
+      performance.now = realNow;
+    }
+  }
+});

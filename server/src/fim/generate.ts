@@ -35,15 +35,23 @@ export interface GenerateOptions {
    * a full distribution's long tail would otherwise keep thousands of covers alive and never collapse. Infinity: none.
    */
   margin?: number;
+  /**
+   * A soft time cap (a `performance.now()` value): no model call starts after it, and what was generated so far is
+   * returned with finish 'time'. The hard cap is `signal` (a stalled call is aborted, not waited for).
+   */
+  deadline?: number;
 }
 
 export interface GenerateResult {
   /** The continuation, UTF-8 decoded; never ends in a broken character. */
   text: string;
   /** Why it ended: the end-of-text token, maxBytes, a stop string, or no continuation with any probability. */
-  finish: 'eos' | 'length' | 'stop' | 'none';
+  finish: 'eos' | 'length' | 'stop' | 'none' | 'time';
   report: DebiasReport;
 }
+
+/** Thrown by the counted model when the soft deadline has passed; generate() turns it into finish 'time'. */
+class DeadlineReached extends Error {}
 
 export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const tok = o.tokenizer;
@@ -52,6 +60,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     eosId: o.model.eosId,
     next: (ids, signal) => {
       o.signal?.throwIfAborted();
+      if (o.deadline !== undefined && performance.now() >= o.deadline) throw new DeadlineReached();
       calls++;
       return o.model.next(ids, signal ?? o.signal);
     },
@@ -60,6 +69,17 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const lead = o.text.length ? new Uint8Array(0) : Canon.of(tok).lead;
   const out = new Output(o.maxBytes, o.stopAt, lead);
   const done = (report: Omit<DebiasReport, 'modelCalls'>): GenerateResult => ({ text: out.text(), finish: out.finish, report: { ...report, modelCalls: calls } });
+  try {
+    return await run(o, tok, model, s, out, done);
+  } catch (e) {
+    if (!(e instanceof DeadlineReached)) throw e;
+    out.end('time');
+    const n = out.length;
+    return done({ mode: o.mode, reason: `time cap reached after ${n} byte${n === 1 ? '' : 's'}: the completion so far`, byteSteps: 0 });
+  }
+}
+
+async function run(o: GenerateOptions, tok: Tokenizer, model: TokenModel, s: Sampler, out: Output, done: (r: Omit<DebiasReport, 'modelCalls'>) => GenerateResult): Promise<GenerateResult> {
   o.signal?.throwIfAborted();
   if (o.maxBytes <= 0) return done({ mode: o.mode, reason: 'maxBytes is 0: nothing generated', byteSteps: 0 });
 
@@ -136,7 +156,7 @@ const utf8 = new TextEncoder();
 export class Output {
   private buf = new Uint8Array(64);
   private n = 0;
-  finish: 'eos' | 'length' | 'stop' | 'none' = 'none';
+  finish: 'eos' | 'length' | 'stop' | 'none' | 'time' = 'none';
   private stopAt: Uint8Array[];
   /** Where a stop string starts, once one is seen. */
   private stopCut = -1;
@@ -181,7 +201,7 @@ export class Output {
   }
 
   /** Stops the output: marks the reason unless one is set already. */
-  end(reason: 'eos' | 'none'): void {
+  end(reason: 'eos' | 'none' | 'time'): void {
     if (this.finish === 'none') this.finish = reason;
   }
 

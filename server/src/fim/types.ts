@@ -51,6 +51,8 @@ export type FimFormatName = 'qwen2.5-coder' | 'deepseek-coder' | 'starcoder2' | 
 export interface BackendInfo {
   /** The model's name or file, as the server reports it. */
   model?: string;
+  /** The model file's path as the server reports it (llama.cpp's `model_path`): its vocabulary, when on this machine. */
+  modelPath?: string;
   /** A format found in the model's metadata (GGUF keys, server props, chat template), when one is. */
   fimFormat?: FimFormatName;
   /** The context length the server runs with. */

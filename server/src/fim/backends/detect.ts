@@ -65,3 +65,18 @@ export async function detectServers(options: DetectOptions = {}): Promise<Detect
   });
   return (await Promise.all(probes)).filter((d): d is Detected => d !== undefined);
 }
+
+/** The kind of server at `baseUrl` (a user's endpoint): the first signature it answers, or undefined. */
+export async function identifyServer(baseUrl: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ServerKind | undefined> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const kinds = await Promise.all((Object.keys(SIGNATURE) as ServerKind[]).map(async (kind) => {
+    const sig = SIGNATURE[kind];
+    try {
+      const v = await requestJson(base + sig.path, { timeoutMs: options.timeoutMs ?? 1000, signal: options.signal });
+      return v && typeof v === 'object' && sig.check(v as Record<string, unknown>) ? kind : undefined;
+    } catch {
+      return undefined;
+    }
+  }));
+  return kinds.find((k) => k !== undefined);
+}

@@ -182,6 +182,12 @@ export class InProcessBackend implements FimBackend {
     if (signal?.aborted) throw new BackendError('cancelled', 'cancelled');
   }
 
+  /** Loads the model now (the service does so while resolving, outside any completion's time cap). */
+  async warm(): Promise<void> {
+    this.check();
+    await this.load();
+  }
+
   /** Loads the model once (the first call); a failed load is retried by the next call. */
   private load(): Promise<Loaded> {
     this.loading ??= (async () => {

@@ -77,6 +77,7 @@ export class LlamaCppBackend implements FimBackend {
     const chatTemplate = typeof props.chat_template === 'string' ? props.chat_template : undefined;
     const fimFormat = detectFormat({ model, chatTemplate });
     const info: BackendInfo = { model, contextLength: nCtx };
+    if (typeof props.model_path === 'string' && props.model_path) info.modelPath = props.model_path;
     if (fimFormat) {
       info.fimFormat = fimFormat;
       info.fimTokens = await this.fimTokens(fimFormat, signal);

@@ -1,0 +1,74 @@
+/**
+ * Recent completions, reused while the user types ahead: when the text before the cursor is a cached request's prefix
+ * plus the first characters of its completion (the user typed what was suggested), and the text after the cursor is
+ * the same, the rest of that completion is the answer — no model call. Least recently used entries go first.
+ *
+ * Keys are the prefix's and suffix's windows (what the prompt was built from) plus everything else that changes the
+ * answer (backend, model, mode, format), so that a settings change never serves a stale completion.
+ */
+
+export interface CachedCompletion<R> {
+  /** The completion text, after post-processing. */
+  text: string;
+  /** Whatever the caller keeps with it (the report). */
+  data: R;
+}
+
+interface Entry<R> extends CachedCompletion<R> {
+  config: string;
+  /** The last SIDE characters of the prefix, and the whole prefix's length (where the completion went). */
+  prefix: string;
+  prefixLength: number;
+  suffix: string;
+}
+
+/** How much of each side is compared: the windows differ further out only when the prompt would too. */
+const SIDE = 4096;
+
+export class CompletionCache<R> {
+  private entries: Entry<R>[] = [];
+
+  constructor(private readonly capacity = 64) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+
+  set(config: string, prefix: string, suffix: string, value: CachedCompletion<R>): void {
+    const e: Entry<R> = { config, prefix: prefix.slice(-SIDE), prefixLength: prefix.length, suffix: suffix.slice(0, SIDE), ...value };
+    this.entries = this.entries.filter((x) => !(x.config === e.config && x.prefixLength === e.prefixLength && x.prefix === e.prefix && x.suffix === e.suffix));
+    this.entries.unshift(e);
+    if (this.entries.length > this.capacity) this.entries.length = this.capacity;
+  }
+
+  /**
+   * The completion for (prefix, suffix): an exact hit, or a type-ahead hit whose typed part is removed. Undefined when
+   * nothing fits, or when the user typed the whole completion (nothing left to offer).
+   */
+  get(config: string, prefix: string, suffix: string): (CachedCompletion<R> & { typed: number }) | undefined {
+    const s = suffix.slice(0, SIDE);
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e.config !== config || e.suffix !== s) continue;
+      // The typed part is what the new prefix has beyond the entry's; it must start the entry's completion.
+      const typedLen = typed(e, prefix);
+      if (typedLen < 0 || typedLen >= e.text.length) continue;
+      this.entries.splice(i, 1);
+      this.entries.unshift(e);
+      return { text: e.text.slice(typedLen), data: e.data, typed: typedLen };
+    }
+    return undefined;
+  }
+}
+
+/** How many characters of `e.text` the new prefix adds to the entry's; −1 when it is not such a continuation. */
+function typed<R>(e: Entry<R>, prefix: string): number {
+  const t = prefix.length - e.prefixLength;
+  if (t < 0 || t > e.text.length) return -1;
+  if (prefix.slice(e.prefixLength) !== e.text.slice(0, t)) return -1;
+  return prefix.slice(e.prefixLength - e.prefix.length, e.prefixLength) === e.prefix ? t : -1;
+}

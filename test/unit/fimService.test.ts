@@ -1,0 +1,210 @@
+/**
+ * The completion service (server/src/fim/service.ts) and its parts: post-processing, the type-ahead cache, the FIM
+ * settings under workspace trust, backend resolution (detection, text path reasons, failures), and the token path on
+ * the real engine (node-llama-cpp on the tiny GGUF the suite writes), including the time cap and cancellation.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CompletionCache } from '../../server/src/fim/cache';
+import { overlap, postprocess } from '../../server/src/fim/postprocess';
+import { endpointWarning, FimService, FimUnavailable, tokenizerRef } from '../../server/src/fim/service';
+import { BackendError } from '../../server/src/fim/types';
+import { DEFAULT_SETTINGS, sanitizeFim, type FimSettings } from '../../server/src/settings';
+import { getTokenizer } from '../../server/src/tokenizers/registry';
+import { tinyLlamaGguf } from '../fixtures/fim/gguf/writeGguf';
+import { closedPort } from '../fixtures/fim/servers/mockBase';
+import { startLlamaCppMock, startOllamaMock } from '../fixtures/fim/servers/mocks';
+
+const importEsm = (specifier: string): Promise<unknown> => import(specifier);
+const fim = (over: Partial<FimSettings>): FimSettings => ({ ...DEFAULT_SETTINGS.fim, enabled: true, ...over });
+
+test('postprocess: in-line completions stop at the line end and drop what repeats the suffix', () => {
+  assert.equal(overlap('foo(x))', ')'), 1);
+  assert.equal(overlap('abc', 'xyz'), 0);
+  let r = postprocess('bar(x)\nmore', { suffix: ')\nnext' });
+  assert.equal(r.text, 'bar(x');
+  assert.equal(r.notes.length, 2);
+  r = postprocess('name', { suffix: '' });
+  assert.deepEqual(r, { text: 'name', notes: [] });
+  // At a line end, multi-line text is kept up to the line that repeats the next line of the document.
+  r = postprocess('x = 1\n    y = 2\n    return y\n', { suffix: '\n    return y\n' });
+  assert.equal(r.text, 'x = 1\n    y = 2');
+  // Leading indentation is the model's and stays; trailing whitespace goes.
+  r = postprocess('\n    pass   \n\n', { suffix: '' });
+  assert.equal(r.text, '\n    pass');
+  assert.equal(postprocess(' \n\t', { suffix: '' }).text, '');
+});
+
+test('cache: exact hits, type-ahead hits lose the typed part, misses on any other change, LRU bound', () => {
+  const c = new CompletionCache<string>(2);
+  c.set('k', 'def fo', '\n', { text: 'o(x):', data: 'r1' });
+  assert.deepEqual(c.get('k', 'def fo', '\n'), { text: 'o(x):', data: 'r1', typed: 0 });
+  assert.deepEqual(c.get('k', 'def foo(', '\n'), { text: 'x):', data: 'r1', typed: 2 });
+  assert.equal(c.get('k', 'def fox', '\n'), undefined, 'typed text that differs from the completion');
+  assert.equal(c.get('k', 'def foo(x):', '\n'), undefined, 'everything typed: nothing left to offer');
+  assert.equal(c.get('k', 'def fo', '\nx'), undefined, 'another suffix');
+  assert.equal(c.get('other', 'def fo', '\n'), undefined, 'another configuration');
+  assert.equal(c.get('k', 'xdef fo', '\n'), undefined, 'an edit before the cursor');
+  c.set('k', 'a', '', { text: 'b', data: 'r2' });
+  c.set('k', 'c', '', { text: 'd', data: 'r3' });
+  assert.equal(c.size, 2);
+  assert.equal(c.get('k', 'def fo', '\n'), undefined, 'evicted');
+  // Long prefixes are compared by a window and their length.
+  const long = 'x'.repeat(10000) + 'ab';
+  c.set('k', long, '', { text: 'cdef', data: 'r4' });
+  assert.equal(c.get('k', long + 'cd', '')?.text, 'ef');
+  assert.equal(c.get('k', 'y' + long.slice(1) + 'cd', '')?.text, 'ef', 'outside the window: not compared');
+  assert.equal(c.get('k', long.slice(1) + 'cd', ''), undefined, 'another length: another place');
+});
+
+test('settings: FIM values sanitised; an untrusted workspace names no file, program or address', () => {
+  const raw = { enabled: true, backend: 'inProcess', endpoint: 'http://10.0.0.5:8080', modelPath: '/m/x.gguf', tokenizer: '/m/tokenizer.json', debias: 'heal', format: 'codestral', maxLength: -3, timeoutMs: 'x', threads: 4 };
+  const t = sanitizeFim(raw, true);
+  assert.equal(t.backend, 'inProcess');
+  assert.equal(t.endpoint, 'http://10.0.0.5:8080');
+  assert.equal(t.modelPath, '/m/x.gguf');
+  assert.equal(t.tokenizer, '/m/tokenizer.json');
+  assert.equal(t.debias, 'heal');
+  assert.equal(t.format, 'codestral');
+  assert.equal(t.maxLength, DEFAULT_SETTINGS.fim.maxLength);
+  assert.equal(t.timeoutMs, DEFAULT_SETTINGS.fim.timeoutMs);
+  assert.equal(t.threads, 4);
+  const u = sanitizeFim(raw, false);
+  assert.equal(u.backend, 'auto');
+  assert.equal(u.endpoint, '');
+  assert.equal(u.modelPath, '');
+  assert.equal(u.tokenizer, '');
+  assert.equal(sanitizeFim({ tokenizer: 'qwen3' }, false).tokenizer, 'qwen3', 'a registry name is not a path');
+  assert.equal(sanitizeFim({ debias: 'nope' }, true).debias, 'exact');
+  assert.equal(tokenizerRef('/a/b.gguf'), 'gguf:/a/b.gguf');
+  assert.equal(tokenizerRef('/a/tokenizer.json'), 'hf:/a/tokenizer.json');
+  assert.equal(tokenizerRef('llama3'), 'llama3');
+});
+
+test('endpoint warning: only for plain http off this machine', () => {
+  assert.match(endpointWarning('http://10.1.2.3:8080')!, /not on this machine and is not encrypted/);
+  assert.equal(endpointWarning('http://127.0.0.1:8080'), undefined);
+  assert.equal(endpointWarning('http://localhost:8080'), undefined);
+  assert.equal(endpointWarning('http://[::1]:8080'), undefined);
+  assert.equal(endpointWarning('https://models.example:443'), undefined);
+});
+
+test('service: no server anywhere → one clear FimUnavailable naming the ports, remembered instead of re-probed', async () => {
+  const port = await closedPort();
+  const svc = new FimService({ getTokenizer, candidates: [{ kind: 'llama.cpp', port }] });
+  svc.configure(fim({}));
+  await assert.rejects(svc.complete({ prefix: 'a', suffix: '' }, new AbortController().signal), (e) => e instanceof FimUnavailable && e.message.includes(`127.0.0.1 ports ${port} (llama.cpp)`));
+  const t0 = performance.now();
+  await assert.rejects(svc.complete({ prefix: 'a', suffix: '' }, new AbortController().signal), FimUnavailable);
+  assert.ok(performance.now() - t0 < 50, 'the remembered failure answers at once');
+  svc.configure(fim({ modelPath: '/nonexistent/model.gguf' }));
+  await assert.rejects(svc.complete({ prefix: 'a', suffix: '' }, new AbortController().signal), /does not exist/);
+});
+
+test('service: the text path says why it cannot de-bias (Ollama; a server whose vocabulary is not here)', async () => {
+  const ollama = await startOllamaMock();
+  const llama = await startLlamaCppMock();
+  try {
+    const svc = new FimService({ getTokenizer });
+    svc.configure(fim({ backend: 'ollama', endpoint: ollama.url }));
+    let r = await svc.complete({ prefix: 'def f', suffix: '\n' }, new AbortController().signal);
+    assert.equal(r.report.mode, 'off');
+    assert.match(r.report.reason, /Ollama takes no token ids/);
+    assert.equal(r.report.finish, 'server');
+    assert.ok(r.text.length > 0);
+    svc.configure(fim({ backend: 'auto', endpoint: llama.url }));
+    r = await svc.complete({ prefix: 'def f', suffix: '\n' }, new AbortController().signal);
+    assert.equal(r.report.backend, `llama.cpp server at ${llama.url}`, 'auto identifies the server at the endpoint');
+    assert.match(r.report.reason, /vocabulary is not on this machine/);
+    assert.equal(r.report.format, 'qwen2.5-coder');
+    // The same request again is a cache hit; typing the first character of the answer reuses the rest.
+    const again = await svc.complete({ prefix: 'def f', suffix: '\n' }, new AbortController().signal);
+    assert.equal(again.report.cached, true);
+    assert.equal(again.text, r.text);
+    const ahead = await svc.complete({ prefix: 'def f' + r.text[0], suffix: '\n' }, new AbortController().signal);
+    assert.equal(ahead.text, r.text.slice(1));
+    assert.equal(ahead.report.modelCalls, 0);
+    // A server failing mid-way: a BackendError with its kind, nothing cached for it.
+    llama.fault = 'http500';
+    await assert.rejects(svc.complete({ prefix: 'other', suffix: '\n' }, new AbortController().signal), (e) => e instanceof BackendError && e.kind === 'http');
+  } finally {
+    await ollama.close();
+    await llama.close();
+  }
+});
+
+test('service: a stalled server is cut by the hard cap; cancellation takes effect at once', async () => {
+  const llama = await startLlamaCppMock();
+  try {
+    const svc = new FimService({ getTokenizer });
+    svc.configure(fim({ backend: 'llama.cpp', endpoint: llama.url, timeoutMs: 300 }));
+    await svc.complete({ prefix: 'warm', suffix: '' }, new AbortController().signal);
+    llama.fault = 'stall';
+    const t0 = performance.now();
+    await assert.rejects(svc.complete({ prefix: 'x = ', suffix: '' }, new AbortController().signal), (e) => e instanceof BackendError && e.kind === 'timeout' && /300 ms/.test(e.message));
+    const waited = performance.now() - t0;
+    assert.ok(waited >= 290 && waited < 1500, `cut at the cap (${waited.toFixed(0)} ms)`);
+    svc.configure(fim({ backend: 'llama.cpp', endpoint: llama.url, timeoutMs: 10000 }));
+    const c = new AbortController();
+    const pending = svc.complete({ prefix: 'y = ', suffix: '' }, c.signal);
+    await new Promise((r) => setTimeout(r, 50));
+    const t1 = performance.now();
+    c.abort();
+    await assert.rejects(pending, (e) => e instanceof BackendError && e.kind === 'cancelled');
+    assert.ok(performance.now() - t1 < 50, 'cancelled within 50 ms');
+  } finally {
+    await llama.close();
+  }
+});
+
+test('service: the token path on the real engine (node-llama-cpp, tiny GGUF)', async (t) => {
+  try {
+    await importEsm('node-llama-cpp');
+  } catch (e) {
+    t.skip(`node-llama-cpp cannot be imported (${(e as Error).message.split('\n')[0]})`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tokscope-fimsvc-'));
+  const path = join(dir, 'tiny.gguf');
+  tinyLlamaGguf({ path });
+  const svc = new FimService({ getTokenizer });
+  after(async () => {
+    await svc.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ask = (prefix: string, suffix: string) => svc.complete({ prefix, suffix, filename: 'a.py', extra: [{ filename: 'b.py', text: 'import os\n' }] }, new AbortController().signal);
+
+  await t.test('exact: the report names the mode and why; in-line completions stay on the line', async () => {
+    svc.configure(fim({ backend: 'inProcess', modelPath: path, threads: 1, maxLength: 24, debias: 'exact' }));
+    const r = await ask('def hello_wor', '):\n    pass\n');
+    assert.equal(r.report.mode, 'exact');
+    assert.equal(r.report.format, 'qwen2.5-coder');
+    assert.match(r.report.reason, /cover|boundary|no probability/);
+    assert.ok(r.report.modelCalls >= 1);
+    assert.ok(!r.text.includes('\n'), 'one line: text follows the cursor');
+    assert.ok(Buffer.byteLength(r.text) <= 24);
+    assert.equal(svc.last, r.report);
+  });
+
+  await t.test('heal and off run through the same path', async () => {
+    for (const debias of ['heal', 'off'] as const) {
+      svc.configure(fim({ backend: 'inProcess', modelPath: path, threads: 1, maxLength: 16, debias }));
+      const r = await ask('x = compu', '\n');
+      assert.equal(r.report.mode, debias);
+      assert.equal(r.report.cached, false);
+    }
+  });
+
+  await t.test('the soft deadline returns what was generated so far', async () => {
+    svc.configure(fim({ backend: 'inProcess', modelPath: path, threads: 1, maxLength: 4096, debias: 'exact', timeoutMs: 400 }));
+    const r = await ask('print(', '\n');
+    console.log(`# deadline: finish ${r.report.finish}, ${r.report.ms.toFixed(0)} ms, ${Buffer.byteLength(r.text)} bytes, ${r.report.modelCalls} calls`);
+    // Either the model ended on its own before the cap, or the cap ended it with the text so far; never past the cap.
+    assert.ok(r.report.ms < 400, `within the cap (${r.report.ms.toFixed(0)} ms)`);
+    if (r.report.finish === 'time') assert.match(r.report.reason, /time cap reached after \d+ bytes?/);
+    else assert.ok(['eos', 'none'].includes(r.report.finish), r.report.finish);
+  });
+});
