@@ -141,14 +141,24 @@ export function codePoints(text: string): number {
 export class DocumentStore {
   private readonly docs = new Map<string, Document>();
 
+  /** Increases with every open and change: which documents were edited last. */
+  private clock = 0;
+  private readonly touched = new Map<string, number>();
+
   get(uri: string): Document | undefined {
     return this.docs.get(uri);
+  }
+
+  /** The open documents, most recently opened or changed first. */
+  recent(): Document[] {
+    return [...this.docs.values()].sort((a, b) => (this.touched.get(b.uri) ?? 0) - (this.touched.get(a.uri) ?? 0));
   }
 
   open(params: DidOpenTextDocumentParams): void {
     const { uri, version, text, languageId } = params.textDocument;
     this.docs.get(uri)?.dispose();
     this.docs.set(uri, new Document(uri, version, text, languageId));
+    this.touched.set(uri, ++this.clock);
   }
 
   change(params: DidChangeTextDocumentParams): void {
@@ -156,10 +166,12 @@ export class DocumentStore {
     if (!doc) return;
     for (const change of params.contentChanges) doc.applyChange(change);
     doc.version = params.textDocument.version;
+    this.touched.set(doc.uri, ++this.clock);
   }
 
   close(uri: string): void {
     this.docs.get(uri)?.dispose();
     this.docs.delete(uri);
+    this.touched.delete(uri);
   }
 }

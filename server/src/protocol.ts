@@ -5,7 +5,7 @@
  * Positions and ranges are LSP ones: zero-based lines and UTF-16 characters. Every result carries the document
  * `version` it was computed from, so the client can drop answers that arrive after a newer edit.
  */
-import { Range, RequestType, RequestType0, TextDocumentIdentifier } from 'vscode-languageserver-protocol';
+import { Position, Range, RequestType, RequestType0, TextDocumentIdentifier } from 'vscode-languageserver-protocol';
 
 /** Present instead of data when a document is too large (`tokscope.maxFileSize`) or looks binary: counts only. */
 export type Unavailable = 'tooLarge' | 'binary';
@@ -296,9 +296,69 @@ export interface FimCheckResult {
   servers: FoundModelServer[];
   /** The URLs probed. */
   probed: string[];
+  /** What completions would use with the current settings (`tokscope.fim.*`), or why nothing can be used. */
+  active?: FimActive;
+}
+
+/** The backend, model and path the completion service resolved for the current settings. */
+export interface FimActive {
+  backend?: string;
+  model?: string;
+  format?: string;
+  /** The token path (prompt as ids, de-biasing as configured) runs; false: the server's plain FIM (see `reason`). */
+  tokenPath?: boolean;
+  /** Why the token path cannot run, or why nothing can run at all. */
+  reason?: string;
+  /** e.g. an unencrypted endpoint off this machine. */
+  warning?: string;
 }
 
 export namespace FimCheckRequest {
   export const method = 'tokscope/fimCheck';
   export const type = new RequestType0<FimCheckResult, void>(method);
+}
+
+/** How one completion was made, for the status bar and the hover. */
+export interface FimCompletionReport {
+  /** The de-biasing that ran ('off' when the server generated plain FIM). */
+  mode: 'exact' | 'heal' | 'off';
+  /** e.g. "cursor inside a token: de-biased over 3 covers", "Ollama takes no token ids: plain FIM by the server, …". */
+  reason: string;
+  backend: string;
+  model?: string;
+  format?: string;
+  /** Wall time of the request in the server, milliseconds. */
+  ms: number;
+  modelCalls: number;
+  /** Bytes generated one at a time (exact mode) before plain token decoding took over. */
+  byteSteps: number;
+  /** Served from the type-ahead cache, no model call. */
+  cached: boolean;
+  finish: 'eos' | 'length' | 'stop' | 'none' | 'time' | 'server';
+  /** What post-processing did to the raw completion. */
+  notes: string[];
+  warning?: string;
+}
+
+export interface FimCompleteParams {
+  textDocument: { uri: string };
+  position: Position;
+  /** Asked for by the user (tokscope: Trigger Completion): answered even when automatic completions are off. */
+  manual?: boolean;
+}
+
+export interface FimCompleteResult {
+  /** The completion to insert at the position; none when there is nothing to offer. */
+  items: { insertText: string; range: Range }[];
+  report?: FimCompletionReport;
+  /** Set when no completion could be made: the one message to show (server down, no format, time cap, …). */
+  error?: string;
+  /** True when `tokscope.fim.enabled` is off and the request was automatic. */
+  disabled?: boolean;
+}
+
+/** Sent by the client's inline completion provider (debounced; a newer request cancels the older). */
+export namespace FimCompleteRequest {
+  export const method = 'tokscope/fimComplete';
+  export const type = new RequestType<FimCompleteParams, FimCompleteResult, void>(method);
 }

@@ -12,8 +12,9 @@ import { inlayHints } from './handlers/inlayHints';
 import { lineCounts, tokenSpans } from './handlers/spans';
 import { documentStats, listTokenizers } from './handlers/stats';
 import { fimCheck } from './handlers/fimCheck';
+import { fimComplete } from './handlers/fimComplete';
 import { tokompileDocument } from './handlers/tokompiler';
-import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest, FimCheckRequest } from './protocol';
+import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest, FimCheckRequest, FimCompleteRequest } from './protocol';
 import { initOptions, SettingsCache } from './settings';
 import { Timings } from './timings';
 
@@ -45,6 +46,7 @@ export function startServer(): void {
   connection.onDidCloseTextDocument((p) => documents.close(p.textDocument.uri));
   connection.onDidChangeConfiguration((p) => {
     ctx.settings.clear(p.settings);
+    ctx.fim?.retry();
     if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
@@ -56,11 +58,15 @@ export function startServer(): void {
   const list = guard(ctx, ListTokenizersRequest.method, (_: void, t) => listTokenizers(ctx, t));
   connection.onRequest(ListTokenizersRequest.type, (t) => list(undefined, t));
   connection.onRequest(CompareRequest.type, guard(ctx, CompareRequest.method, (p, t) => compare(ctx, p, t)));
-  const check = guard(ctx, FimCheckRequest.method, (_: void, t) => fimCheck(t));
+  const check = guard(ctx, FimCheckRequest.method, (_: void, t) => fimCheck(ctx, t));
+  connection.onRequest(FimCompleteRequest.type, guard(ctx, FimCompleteRequest.method, (p, t) => fimComplete(ctx, p, t)));
   connection.onRequest(FimCheckRequest.type, (t) => check(undefined, t));
   connection.onRequest(TokompileRequest.type, guard(ctx, TokompileRequest.method, (p, t) => tokompileDocument(ctx, p, t)));
   connection.onRequest(DomainReportRequest.type, guard(ctx, DomainReportRequest.method, (p, t) => domainReport(ctx, p, t)));
   connection.onRequest(ServerTimingsRequest.type, (p) => ctx.timings.snapshot(p?.clear === true));
+
+  // An in-process model holds memory and threads: free it when the client shuts the server down.
+  connection.onShutdown(() => ctx.fim?.dispose());
 
   connection.listen();
 }

@@ -16,7 +16,7 @@ export interface CachedCompletion<R> {
 
 interface Entry<R> extends CachedCompletion<R> {
   config: string;
-  /** The last SIDE characters of the prefix, and the whole prefix's length (where the completion went). */
+  /** The last SIDE characters of the prefix, and where the prefix ends in the document (where the completion went). */
   prefix: string;
   prefixLength: number;
   suffix: string;
@@ -38,8 +38,9 @@ export class CompletionCache<R> {
     this.entries = [];
   }
 
-  set(config: string, prefix: string, suffix: string, value: CachedCompletion<R>): void {
-    const e: Entry<R> = { config, prefix: prefix.slice(-SIDE), prefixLength: prefix.length, suffix: suffix.slice(0, SIDE), ...value };
+  /** `at`: where the prefix ends in the document (default its length; callers that pass a window pass the offset). */
+  set(config: string, prefix: string, suffix: string, value: CachedCompletion<R>, at = prefix.length): void {
+    const e: Entry<R> = { config, prefix: prefix.slice(-SIDE), prefixLength: at, suffix: suffix.slice(0, SIDE), ...value };
     this.entries = this.entries.filter((x) => !(x.config === e.config && x.prefixLength === e.prefixLength && x.prefix === e.prefix && x.suffix === e.suffix));
     this.entries.unshift(e);
     if (this.entries.length > this.capacity) this.entries.length = this.capacity;
@@ -49,13 +50,13 @@ export class CompletionCache<R> {
    * The completion for (prefix, suffix): an exact hit, or a type-ahead hit whose typed part is removed. Undefined when
    * nothing fits, or when the user typed the whole completion (nothing left to offer).
    */
-  get(config: string, prefix: string, suffix: string): (CachedCompletion<R> & { typed: number }) | undefined {
+  get(config: string, prefix: string, suffix: string, at = prefix.length): (CachedCompletion<R> & { typed: number }) | undefined {
     const s = suffix.slice(0, SIDE);
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i];
       if (e.config !== config || e.suffix !== s) continue;
       // The typed part is what the new prefix has beyond the entry's; it must start the entry's completion.
-      const typedLen = typed(e, prefix);
+      const typedLen = typed(e, prefix, at);
       if (typedLen < 0 || typedLen >= e.text.length) continue;
       this.entries.splice(i, 1);
       this.entries.unshift(e);
@@ -66,9 +67,11 @@ export class CompletionCache<R> {
 }
 
 /** How many characters of `e.text` the new prefix adds to the entry's; −1 when it is not such a continuation. */
-function typed<R>(e: Entry<R>, prefix: string): number {
-  const t = prefix.length - e.prefixLength;
-  if (t < 0 || t > e.text.length) return -1;
-  if (prefix.slice(e.prefixLength) !== e.text.slice(0, t)) return -1;
-  return prefix.slice(e.prefixLength - e.prefix.length, e.prefixLength) === e.prefix ? t : -1;
+function typed<R>(e: Entry<R>, prefix: string, at: number): number {
+  const t = at - e.prefixLength;
+  if (t < 0 || t > e.text.length || t > prefix.length) return -1;
+  const end = prefix.length - t;
+  if (prefix.slice(end) !== e.text.slice(0, t)) return -1;
+  if (end < e.prefix.length) return -1;
+  return prefix.slice(end - e.prefix.length, end) === e.prefix ? t : -1;
 }

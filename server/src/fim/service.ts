@@ -23,6 +23,7 @@ import { LlamaCppBackend } from './backends/llamaCpp';
 import { OllamaBackend } from './backends/ollama';
 import { OpenAiCompatBackend } from './backends/openaiCompat';
 import { InProcessBackend } from './backends/inProcess';
+import type { FimActive, FimCompletionReport } from '../protocol';
 import type { FimSettings } from '../settings';
 
 export interface CompletionRequest {
@@ -32,28 +33,12 @@ export interface CompletionRequest {
   /** Other open files, most relevant first (used by formats that take them, within `contextTokens`). */
   extra?: { filename: string; text: string }[];
   filename?: string;
+  /** Where the prefix ends in the document, when `prefix` is a window of it (default: prefix.length). */
+  offset?: number;
 }
 
-export interface CompletionReport {
-  /** The de-biasing that ran ('off' on the text path). */
-  mode: DebiasMode;
-  /** Why, in words: "cursor inside a token: de-biased over 3 covers", "Ollama takes no token ids: …". */
-  reason: string;
-  backend: string;
-  model?: string;
-  format?: FimFormatName;
-  /** Wall time of this request, milliseconds. */
-  ms: number;
-  modelCalls: number;
-  byteSteps: number;
-  /** Served from the type-ahead cache (no model call). */
-  cached: boolean;
-  finish: 'eos' | 'length' | 'stop' | 'none' | 'time' | 'server';
-  /** What post-processing did. */
-  notes: string[];
-  /** Something the user should know about the configuration (e.g. an unencrypted remote endpoint). */
-  warning?: string;
-}
+/** How one completion was made (the protocol's type: the handler sends it as is). */
+export type CompletionReport = FimCompletionReport;
 
 export interface CompletionResult {
   /** '' when the model had nothing to add. */
@@ -290,6 +275,25 @@ export class FimService {
     return r;
   }
 
+  /** What completions would use now (for Check Model Connection): resolves afresh, never throws. */
+  async describe(signal: AbortSignal): Promise<FimActive> {
+    if (!this.settings) return { reason: 'FIM is not configured' };
+    this.retry();
+    try {
+      const r = await this.resolve(signal);
+      return {
+        backend: r.backend.label,
+        model: r.info.model,
+        format: r.token?.format ?? r.format,
+        tokenPath: r.token !== undefined,
+        ...(r.textReason && !r.token ? { reason: r.textReason } : {}),
+        ...(r.warning ? { warning: r.warning } : {}),
+      };
+    } catch (e) {
+      return { reason: (e as Error).message };
+    }
+  }
+
   /**
    * One completion. Rejects with FimUnavailable (configuration, server down), BackendError 'cancelled' when `signal`
    * aborts, or BackendError 'timeout' when the hard cap passes; resolves otherwise, possibly with ''.
@@ -311,7 +315,7 @@ export class FimService {
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
       const config = `${this.key}|${r.backend.label}`;
-      const hit = this.cache.get(config, req.prefix, req.suffix);
+      const hit = this.cache.get(config, req.prefix, req.suffix, req.offset);
       if (hit) {
         const report: CompletionReport = { ...hit.data, ms: performance.now() - t0, modelCalls: 0, cached: true, reason: `${hit.data.reason} (typed ahead ${hit.typed} character${hit.typed === 1 ? '' : 's'}: reused)` };
         this.last = report;
@@ -331,7 +335,7 @@ export class FimService {
         notes: post.notes,
         ...(r.warning ? { warning: r.warning } : {}),
       };
-      if (post.text) this.cache.set(config, req.prefix, req.suffix, { text: post.text, data: report });
+      if (post.text) this.cache.set(config, req.prefix, req.suffix, { text: post.text, data: report }, req.offset);
       this.last = report;
       return { text: post.text, report };
     } catch (e) {

@@ -6,7 +6,8 @@ import { type CancellationToken, type Connection, ErrorCodes, LSPErrorCodes, Res
 import type { Document, DocumentStore } from '../documents';
 import type { Unavailable } from '../protocol';
 import { allowedTokenizerName, registryOptions, type Settings, type SettingsCache } from '../settings';
-import { getTokenizer, listTokenizers, UnknownTokenizerError } from '../tokenizers/registry';
+import { getTokenizer, listTokenizers, UnknownTokenizerError, type RegistryOptions } from '../tokenizers/registry';
+import type { FimService } from '../fim/service';
 import type { Tokenizer } from '../tokenizers/types';
 import type { Timings } from '../timings';
 
@@ -19,6 +20,10 @@ export interface ServerContext {
   /** The extension's KL3M download folder, from the client's initializationOptions (see `registryOptions`). */
   kl3mStorage?: string;
   timings: Timings;
+  /** The FIM completion service, created on the first completion or check (handlers/fimComplete.ts). */
+  fim?: FimService;
+  /** The registry folders of the last settings read, for tokenizers the FIM service loads. */
+  lastRegistryOptions?: RegistryOptions;
 }
 
 /** Thrown inside handlers to end a cancelled request; `guard` answers it with RequestCancelled. */
