@@ -1,0 +1,151 @@
+/**
+ * What the per-document rules share: the document's lines, its language family, and exact token costs of local
+ * edits. A cost is measured on the lines an edit touches — those lines (with their line breaks) encoded before and
+ * after — which is the document's own difference whenever the lines start at the tokenizer's restart points (see
+ * `Tokenizer.restartRule`); the rare merge across a line start that is not one is the limit of this measure.
+ */
+import type { Tokenizer } from '../tokenizers/types';
+import type { TextEdit } from './types';
+
+export type DocumentKind = 'code' | 'prose';
+
+export class DocContext {
+  readonly lineStarts: number[];
+  private readonly lineCounts = new Map<number, number>();
+
+  constructor(
+    readonly text: string,
+    readonly tok: Tokenizer,
+    readonly languageId: string,
+  ) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.lineStarts = starts;
+  }
+
+  get kind(): DocumentKind {
+    return documentKind(this.languageId);
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** The line holding UTF-16 offset `pos` (binary search). */
+  lineOf(pos: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Line `k` with its line break: `[start, end)`. */
+  lineRange(k: number): [number, number] {
+    return [this.lineStarts[k], k + 1 < this.lineStarts.length ? this.lineStarts[k + 1] : this.text.length];
+  }
+
+  /** Line `k` without its line break (and without a CR before it). */
+  lineText(k: number): string {
+    const [s, e] = this.lineRange(k);
+    let end = e;
+    if (end > s && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > s && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(s, end);
+  }
+
+  /** Tokens of lines [a, b] with their line breaks (cached per single line). */
+  linesTokens(a: number, b: number): number {
+    if (a === b) {
+      const hit = this.lineCounts.get(a);
+      if (hit !== undefined) return hit;
+    }
+    const n = this.tok.count(this.text.slice(this.lineRange(a)[0], this.lineRange(b)[1]));
+    if (a === b) this.lineCounts.set(a, n);
+    return n;
+  }
+
+  /**
+   * Exact tokens of the lines the edits touch, before and after them. Edits are grouped into runs of touched lines;
+   * edits must not overlap.
+   */
+  cost(edits: readonly TextEdit[]): { before: number; after: number } {
+    const sorted = [...edits].sort((x, y) => x.start - y.start);
+    let before = 0;
+    let after = 0;
+    let i = 0;
+    while (i < sorted.length) {
+      const a = this.lineOf(sorted[i].start);
+      let b = this.lineOf(Math.max(sorted[i].start, sorted[i].end - 1));
+      let j = i + 1;
+      while (j < sorted.length && this.lineOf(sorted[j].start) <= b) {
+        b = Math.max(b, this.lineOf(Math.max(sorted[j].start, sorted[j].end - 1)));
+        j++;
+      }
+      const [s] = this.lineRange(a);
+      const [, e] = this.lineRange(b);
+      before += this.linesTokens(a, b);
+      after += this.tok.count(applyEdits(this.text.slice(s, e), sorted.slice(i, j), s));
+      i = j;
+    }
+    return { before, after };
+  }
+}
+
+/** Applies non-overlapping edits (offsets relative to `origin` in the text they were made for). */
+export function applyEdits(text: string, edits: readonly TextEdit[], origin = 0): string {
+  const sorted = [...edits].sort((x, y) => x.start - y.start);
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    const s = e.start - origin;
+    if (s < at) throw new Error(`overlapping edits at ${e.start}`);
+    out += text.slice(at, s) + e.newText;
+    at = e.end - origin;
+  }
+  return out + text.slice(at);
+}
+
+const PROSE = new Set(['plaintext', 'markdown', 'latex', 'restructuredtext', 'asciidoc', 'legal', 'text', 'org']);
+
+export function documentKind(languageId: string): DocumentKind {
+  return PROSE.has(languageId) ? 'prose' : 'code';
+}
+
+const BY_EXTENSION: Record<string, string> = {
+  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact', js: 'javascript', mjs: 'javascript', cjs: 'javascript',
+  jsx: 'javascriptreact', py: 'python', pyi: 'python', rs: 'rust', java: 'java', cs: 'csharp', go: 'go', kt: 'kotlin', kts: 'kotlin',
+  swift: 'swift', rb: 'ruby', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', f: 'fortran', f90: 'fortran',
+  f95: 'fortran', json: 'json', yaml: 'yaml', yml: 'yaml', toml: 'toml', sh: 'shellscript', css: 'css', html: 'html', xml: 'xml',
+  sql: 'sql', md: 'markdown', markdown: 'markdown', txt: 'plaintext', text: 'plaintext', rst: 'restructuredtext', tex: 'latex',
+  adoc: 'asciidoc', org: 'org',
+};
+
+/** VS Code's language id for a file name ('plaintext' when unknown). */
+export function languageOfPath(path: string): string {
+  const m = /\.([A-Za-z0-9]+)$/.exec(path);
+  return (m && BY_EXTENSION[m[1].toLowerCase()]) || 'plaintext';
+}
+
+/**
+ * Whether UTF-16 offset `col` of a code line lies inside a string literal or a line comment, by a cheap scan of the
+ * line from its start (quotes ' " ` with backslash escapes; `//` and `#` comments). Strings spanning lines (template
+ * literals, Python's triple quotes, C's block comments) are not seen: the documented limit.
+ */
+export function inStringOrComment(line: string, col: number, languageId: string): boolean {
+  const hashComments = languageId === 'python' || languageId === 'ruby' || languageId === 'shellscript' || languageId === 'yaml' || languageId === 'toml';
+  let quote = '';
+  for (let i = 0; i < col && i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '/' && line[i + 1] === '/' && !hashComments) return true;
+    else if (c === '#' && hashComments) return true;
+  }
+  return quote !== '';
+}

@@ -1,0 +1,169 @@
+/**
+ * Per-document suggestions: every fix changes only its own range, its stated counts are a fresh encode of the lines
+ * before and after, fix-all takes only safe edits, the skip rules hold (identifiers, hex, versions, dates, section
+ * numbers, Markdown hard breaks, Python indentation, strings), and the work stays linear in the document.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyEdits, DocContext, languageOfPath } from '../../server/src/dynamic/context';
+import { groupRight, numberSuggestions, separatorFor } from '../../server/src/dynamic/numbers';
+import { findPhrases } from '../../server/src/dynamic/phrases';
+import { fixAllEdits, suggestDocument } from '../../server/src/dynamic/suggest';
+import type { Suggestion } from '../../server/src/dynamic/types';
+import { getTokenizer } from '../../server/src/tokenizers/registry';
+import type { Tokenizer } from '../../server/src/tokenizers/types';
+
+const o200k = () => getTokenizer('o200k_base');
+
+/** Line-level recount of a suggestion's fix, independent of DocContext. */
+function recount(tok: Tokenizer, text: string, s: Suggestion): { before: number; after: number } {
+  const first = Math.min(...s.edits!.map((e) => e.start));
+  const last = Math.max(...s.edits!.map((e) => e.end));
+  const from = text.lastIndexOf('\n', first - 1) + 1;
+  let to = text.indexOf('\n', Math.max(first, last - 1));
+  to = to < 0 ? text.length : to + 1;
+  const slice = text.slice(from, to);
+  return { before: tok.count(slice), after: tok.count(applyEdits(slice, s.edits!, from)) };
+}
+
+test('numbers: right-to-left grouping only for plain, misaligned runs; separators by language', () => {
+  assert.equal(groupRight('1234567', ','), '1,234,567');
+  assert.equal(groupRight('123456', '_'), '123_456');
+  assert.equal(separatorFor('python', 'code'), '_');
+  assert.equal(separatorFor('c', 'code'), undefined);
+  assert.equal(separatorFor('cpp', 'code'), "'");
+  assert.equal(separatorFor('plaintext', 'prose'), ',');
+  const tok = o200k();
+  const text = [
+    'pay 1234567 now', // misaligned: 123|456|7 → flagged
+    'pay 123456 now', // 123|456 aligned → not flagged
+    'id x12345678 v1.2.34567 0x12345 2018-05-10 12345678_9 call 555-123456',
+    'see section 10101 and § 12345 and Pub. L. 1234567',
+    'pi 3.14159265 and 98765.5',
+  ].join('\n');
+  const ctx = new DocContext(text, tok, 'plaintext');
+  const found = numberSuggestions(ctx).map((s) => text.slice(s.start, s.end));
+  assert.deepEqual(found, ['1234567', '98765']);
+  const first = numberSuggestions(ctx)[0];
+  assert.deepEqual(first.edits, [{ start: 4, end: 11, newText: '1,234,567' }]);
+  const r = recount(tok, text, first);
+  assert.equal(first.tokensBefore, r.before);
+  assert.equal(first.tokensAfter, r.after);
+  assert.equal(first.safe, false);
+  // Qwen's one-digit pieces are never misaligned.
+  const qwen = getTokenizer('qwen3');
+  assert.deepEqual(numberSuggestions(new DocContext(text, qwen, 'plaintext')), []);
+});
+
+test('numbers in code: `_` where literals take it, none in strings, comments or C', () => {
+  const tok = o200k();
+  const text = 'x = 1234567\ns = "1234567"\ny = 7654321 # 1234567\n';
+  const py = numberSuggestions(new DocContext(text, tok, 'python'));
+  assert.equal(py.length, 4);
+  assert.deepEqual(py[0].edits, [{ start: 4, end: 11, newText: '1_234_567' }]);
+  assert.equal(py[1].edits, undefined); // in a string
+  assert.ok(py[2].edits); // 7654321
+  assert.equal(py[3].edits, undefined); // in a comment
+  const c = numberSuggestions(new DocContext(text, tok, 'c'));
+  assert.ok(c.every((s) => s.edits === undefined));
+});
+
+test('whitespace: exact costs, safe fix-all, hard breaks and Python indentation untouched', () => {
+  const tok = getTokenizer('llama3');
+  const md = 'Title\n\nline with hard break  \nnext line with junk   \t\n\n\n\n\n\nend  of     text\n';
+  const res = suggestDocument(md, { tokenizer: tok, languageId: 'markdown' });
+  const ws = res.suggestions.filter((s) => s.kind === 'whitespace');
+  for (const s of ws) {
+    const r = recount(tok, md, s);
+    assert.equal(s.tokensBefore, r.before, s.code);
+    assert.equal(s.tokensAfter, r.after, s.code);
+    assert.ok(s.tokensAfter! < s.tokensBefore, s.code);
+  }
+  const codes = ws.map((s) => `${s.code}@${md.slice(s.start, s.end).replace(/\n/g, '\\n')}`);
+  assert.ok(!codes.some((c) => c.startsWith('whitespace.trailing') && md.indexOf('break  \n') >= 0 && c.endsWith('@  ')), `hard break kept: ${codes}`);
+  const fixed = applyEdits(md, fixAllEdits(res.suggestions));
+  assert.ok(fixed.includes('hard break  \n'), 'the Markdown hard break stays');
+  assert.ok(!fixed.includes('junk   \t'), 'trailing blanks go');
+  assert.ok(!fixed.includes('\n\n\n\n'), 'long blank runs collapse');
+  assert.ok(fixed.includes('end  of     text'), 'unsafe inner runs are not in the fix-all');
+  assert.ok(tok.count(fixed) < tok.count(md));
+  // Each fix changes only its range: applying one leaves everything outside it as it was.
+  for (const s of ws) {
+    const e = s.edits![0];
+    const out = applyEdits(md, s.edits!);
+    assert.equal(out.slice(0, e.start), md.slice(0, e.start));
+    assert.equal(out.slice(e.start + e.newText.length), md.slice(e.end));
+  }
+  const py = 'def f():\n\t    return 1\n';
+  const pres = suggestDocument(py, { tokenizer: o200k(), languageId: 'python' });
+  const mixed = pres.suggestions.filter((s) => s.code === 'whitespace.mixedIndent');
+  assert.equal(mixed.length, 1);
+  assert.equal(mixed[0].edits, undefined);
+  const js = 'function f() {\n  \treturn 1;\n  \treturn 2;\n  return 3;\n}\n';
+  const jres = suggestDocument(js, { tokenizer: o200k(), languageId: 'javascript' });
+  for (const s of jres.suggestions.filter((x) => x.code === 'whitespace.mixedIndent')) assert.equal(s.edits![0].newText, '      ');
+});
+
+test('identifiers: fertile names with other tokenizers\' counts; casing fix to the majority spelling', () => {
+  const tok = o200k();
+  const name = 'veryLongIdentifierNameForTheConfigurationObjectWithExtras';
+  const code = `const ${name} = 1;\nlet a = b + c;\nfoo(bar, baz);\nreturn ${name};\nfunction parseHTTPHeaderValue() {}\nparseHttpHeaderValue(); parseHttpHeaderValue(); parseHTTPHeaderValue();\nparseHttpHeaderValue();\n`;
+  const res = suggestDocument(code, { tokenizer: tok, languageId: 'typescript', compare: [getTokenizer('llama3')] });
+  const fert = res.suggestions.find((s) => s.code === 'identifier.fertility' && code.slice(s.start, s.end) === name)!;
+  assert.ok(fert);
+  assert.equal(fert.data!.llama3, getTokenizer('llama3').count(name));
+  assert.equal(fert.tokensBefore, 2 * tok.count(name));
+  const casing = res.suggestions.filter((s) => s.code === 'identifier.casing');
+  const hh = tok.count('parseHTTPHeaderValue') > tok.count('parseHttpHeaderValue');
+  assert.equal(casing.length, hh ? 1 : 0);
+  if (hh) {
+    assert.equal(casing[0].edits!.length, 2);
+    assert.ok(casing[0].edits!.every((e) => e.newText === 'parseHttpHeaderValue'));
+    assert.equal(casing[0].safe, false);
+    const fixed = applyEdits(code, casing[0].edits!);
+    assert.equal(tok.count(code) - tok.count(fixed), casing[0].tokensBefore - casing[0].tokensAfter!);
+  }
+});
+
+test('phrases: recurring multi-word phrases with exact savings on the document encoding', () => {
+  const tok = o200k();
+  const text = 'The Secretary shall act pursuant to section 5.\nIt was done pursuant to section 7, and pursuant to section 9.\nNothing pursuant to section 4 applies.\n';
+  const ctx = new DocContext(text, tok, 'plaintext');
+  const phrases = findPhrases(ctx);
+  const p = phrases.find((x) => x.text === 'pursuant to section')!;
+  assert.equal(p.occurrences, 4);
+  const per = tok.count(' pursuant to section');
+  assert.equal(p.tokens, per);
+  assert.equal(p.saving, 4 * (per - 1));
+});
+
+test('the work is linear: characters encoded stay within a small multiple of the document', () => {
+  const base = o200k();
+  let encoded = 0;
+  const counting: Tokenizer = new Proxy(base, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v === 'function' && ['encode', 'encodeIds', 'count'].includes(String(prop))) {
+        return (text: string, ...rest: unknown[]) => {
+          encoded += text.length;
+          return (v as (...a: unknown[]) => unknown).call(target, text, ...rest);
+        };
+      }
+      return v;
+    },
+  });
+  const unit = 'export const value_1 = 1234567;   \n\tif (x) {  return "a    b"; }\n\n\n\n\nlet parseJSON = parseJson(1);\n';
+  for (const reps of [100, 1000]) {
+    encoded = 0;
+    const text = unit.repeat(reps);
+    const res = suggestDocument(text, { tokenizer: counting, languageId: 'typescript' });
+    assert.ok(res.suggestions.length >= reps * 2);
+    assert.ok(encoded <= 8 * text.length, `${reps}: ${encoded} chars encoded for ${text.length}`);
+  }
+});
+
+test('language ids from file names', () => {
+  assert.equal(languageOfPath('a/b.py'), 'python');
+  assert.equal(languageOfPath('README.md'), 'markdown');
+  assert.equal(languageOfPath('x.unknown'), 'plaintext');
+});
