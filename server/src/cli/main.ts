@@ -20,8 +20,11 @@ commands:
                                                --decode rebuilds source from its --json output
   train-domain --corpus DIR --vocab-size N --out FILE [--min-frequency F]
                                                train the legal-domain tokenizer (o200k_base + learned merges)
-  eval-fim --data FILE [--debias off,heal,exact] [--limit N] [--mid-word-only]
-                                               de-biasing modes compared on HumanEval infilling (n-gram model)
+  eval-fim --data FILE [--backend ngram|gguf:PATH|llama.cpp:URL|openai:URL|ollama:URL] [--debias off,heal,exact,infill]
+           [--tokenizer NAME|PATH] [--fim-format F] [--max-bytes N] [--threads N] [--cpu] [--limit N] [--mid-word-only]
+                                               de-biasing modes compared on HumanEval infilling, with pass@1
+  suggest [--json] [--merges M] [--boundary pretoken|word|superword] [-t NAME] [--export FILE] [PATH|-]…
+                                               dynamic-tokenization suggestions and batch merges for files or folders
   lsp --stdio | --node-ipc                     run the language server (what the VS Code extension starts)
 
 tokenizer names: o200k_base, cl100k_base, p50k_base, r50k_base, llama3, qwen3, the KL3M presets
@@ -51,8 +54,12 @@ async function main(argv: string[]): Promise<number> {
       return runTrainDomain(parseArgs(rest, { options: ['corpus', 'vocab-size', 'out', 'min-frequency', 'reporters', 'terms'] }));
     }
     case 'eval-fim': {
-      const { runEvalFim } = await import('./evalFim');
-      return runEvalFim(parseArgs(rest, { flags: ['json', 'mid-word-only'], options: ['data', 'debias', 'backend', 'train', 'train-mb', 'order', 'tokenizer', 'limit', 'chars'] }));
+      const { runEvalFim, EVAL_FIM_ARGS } = await import('./evalFim');
+      return runEvalFim(parseArgs(rest, EVAL_FIM_ARGS));
+    }
+    case 'suggest': {
+      const { runSuggest } = await import('./suggest');
+      return runSuggest(parseArgs(rest, { flags: ['json', 'no-suggestions'], options: ['merges', 'boundary', 'export', 'workers', 'lang', 'kl3m-dir'], multi: ['t'] }));
     }
     case 'lsp': {
       if (!rest.includes('--stdio') && !rest.includes('--node-ipc')) throw new UsageError('lsp needs --stdio or --node-ipc');

@@ -3,7 +3,8 @@
  * least 3 times) — "pursuant to section", "the Secretary of the Treasury". The saving is what making each phrase one
  * token would save, measured on the document's own encoding: per occurrence, the tokens that cover it minus one,
  * counted only where the phrase's ends are token boundaries (elsewhere one token could not replace them without
- * changing a neighbour). Phrases inside a longer listed phrase with as many occurrences are dropped.
+ * changing a neighbour). Phrases inside a longer listed phrase with as many occurrences are dropped, and so are
+ * phrases of short words only ("of the", "in a").
  */
 import type { DocContext } from './context';
 import type { Suggestion } from './types';
@@ -37,6 +38,10 @@ export function findPhrases(ctx: DocContext, limit = 20, enc?: { offsets: Uint32
         if (nextStart !== prevEnd + 1 || line[prevEnd] !== ' ') break;
         const s = ws[i][0];
         const key = line.slice(s, ws[i + n - 1][1]);
+        // At least one word of four or more characters: "of the", "in a" are everywhere and say nothing.
+        let content = false;
+        for (let q = i; q < i + n && !content; q++) content = ws[q][1] - ws[q][0] >= 4;
+        if (!content) continue;
         const list = counts.get(key);
         if (list) list.push(base + s);
         else counts.set(key, [base + s]);
