@@ -362,3 +362,174 @@ export namespace FimCompleteRequest {
   export const method = 'tokscope/fimComplete';
   export const type = new RequestType<FimCompleteParams, FimCompleteResult, void>(method);
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Dynamic tokenization (issue 7). Types only so far: the engine is server/src/dynamic/ (see its index.ts), the handlers
+// come with the editor surfaces. Every count is exact in the named tokenizer; savings are measured by re-tokenising.
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** Where dynamic merges may join tokens: inside a pre-token, inside a word (no white space), or across spaces (never lines). */
+export type DynamicBoundary = 'pretoken' | 'word' | 'superword';
+
+/** The suggestion families; each can be switched off (`tokscope.dynamic.<family>`, say). */
+export type DynamicSuggestionKind = 'number' | 'identifier' | 'whitespace' | 'phrase';
+
+export interface DynamicEdit {
+  range: Range;
+  newText: string;
+}
+
+/** One suggestion: a diagnostic at hint severity, with a quick fix when `edits` is set. */
+export interface DynamicSuggestion {
+  kind: DynamicSuggestionKind;
+  /**
+   * The rule: `number.rightToLeft`, `identifier.fertility`, `identifier.casing`, `whitespace.trailing`,
+   * `whitespace.blankLines`, `whitespace.mixedIndent`, `whitespace.innerRun`, `phrase.superword` (the diagnostic code).
+   */
+  code: string;
+  range: Range;
+  message: string;
+  /** Tokens now (of the lines the fix touches, or of the item's occurrences for findings without a fix). */
+  tokensBefore: number;
+  /** Tokens of the same lines after the fix. */
+  tokensAfter?: number;
+  /** The quick fix; absent for information (fertility, phrases, numbers where the language has no separator). */
+  edits?: DynamicEdit[];
+  /** Part of the fix-all (trailing white space; blank-line runs in prose). Nothing is applied without the user. */
+  safe?: boolean;
+  /** Extra figures: counts in other tokenizers (by name), occurrences, frequency, saving. */
+  data?: Record<string, number | string | boolean>;
+}
+
+export interface DynamicSuggestionsParams {
+  textDocument: TextDocumentIdentifier;
+  /** Default: `tokscope.activeTokenizer`. */
+  tokenizer?: string;
+  /** Families to run; all by default. */
+  families?: Partial<Record<DynamicSuggestionKind, boolean>>;
+}
+
+export interface DynamicSuggestionsResult {
+  version: number;
+  tokenizer: string;
+  languageId: string;
+  /** Prose (plaintext, markdown, …) gets phrases and `,` separators; code gets `_` where its literals accept them. */
+  documentKind: 'code' | 'prose';
+  /** Tokens of the whole document. */
+  tokens: number;
+  /** In document order. */
+  suggestions: DynamicSuggestion[];
+  /** The edits of the fix-all: the safe suggestions' edits, non-overlapping, in order. */
+  fixAll: DynamicEdit[];
+  /** Set instead of suggestions for a document that is too large or binary. */
+  unavailable?: Unavailable;
+  error?: string;
+}
+
+/** Sent by the client on a debounced change of the visible document (diagnostics and code actions). */
+export namespace DynamicSuggestionsRequest {
+  export const method = 'tokscope/dynamicSuggestions';
+  export const type = new RequestType<DynamicSuggestionsParams, DynamicSuggestionsResult, void>(method);
+}
+
+/** Figures for one number of merges m (re-tokenised counts, not sums of n-gram counts). */
+export interface DynamicMergeStep {
+  merges: number;
+  /** Merges learned within m (fewer when no pair occurs twice any more). */
+  learned: number;
+  tokens: number;
+  saving: number;
+  savingPct: number;
+  /** Vocabulary cost: new entries and their UTF-8 bytes; `definitionTokens` spells each new entry once in base tokens. */
+  newEntries: number;
+  newBytes: number;
+  definitionTokens: number;
+  netSaving: number;
+  /** Fit on the first 80% (of the files, or of the document's lines), measured on the rest. */
+  heldOut?: { tokensBefore: number; tokens: number; saving: number; savingPct: number };
+}
+
+export interface DynamicMergeInfo {
+  rank: number;
+  /** The new token's id (base vocabulary size + rank). */
+  id: number;
+  text: string;
+  left: string;
+  right: string;
+  /** Joins made by this merge = tokens it saved, after the merges before it. */
+  frequency: number;
+  saving: number;
+  baseTokens: number;
+}
+
+export interface DynamicBatchReport {
+  tokenizer: string;
+  boundary: DynamicBoundary;
+  tokensBefore: number;
+  learned: number;
+  /** The learner's own count after all merges; equals `final.tokens` (a self-check). */
+  trainerTokensAfter: number;
+  /** At the requested m values (default 10, 100, 1000). */
+  steps: DynamicMergeStep[];
+  final: DynamicMergeStep;
+  /** Tokens after m merges, m = 0, 1, 2, 5, 10, 20, 50, …: the savings-vs-merges curve. */
+  curve: { merges: number; tokens: number; heldOutTokens?: number }[];
+  /** The merges that saved most (default 20). */
+  top: DynamicMergeInfo[];
+  heldOut?: { tokensBefore: number; trainTokens: number };
+}
+
+export interface DynamicReportParams {
+  /** One document (its open text) … */
+  textDocument?: TextDocumentIdentifier;
+  /** … or workspace files (URIs; open documents are read from their buffers, the rest from disk). */
+  uris?: string[];
+  /** Default: `tokscope.activeTokenizer`. */
+  tokenizer?: string;
+  /** Default 'superword'. */
+  boundary?: DynamicBoundary;
+  /** The largest m (default 1000). */
+  merges?: number;
+  /** The m values of `steps` (default 10, 100, 1000). */
+  checkpoints?: number[];
+  /** Also return the merges as a `tokscope-dynamic/1` file (with Hugging Face `added_tokens`) for the export button. */
+  includeExport?: boolean;
+  /** LSP work-done progress (a ProgressToken: files encoded); the request honours cancellation. */
+  workDoneToken?: number | string;
+}
+
+/** A `tokscope-dynamic/1` file: loads with the engine's `loadDynamicTokenizer`, reproduces the reported counts. */
+export interface DynamicMergesExport {
+  format: 'tokscope-dynamic/1';
+  base: string;
+  baseSize: number;
+  boundary: DynamicBoundary;
+  merges: [number, number][];
+  pieces: string[];
+  added_tokens: { id: number; content: string; single_word: boolean; lstrip: boolean; rstrip: boolean; normalized: boolean; special: boolean }[];
+  provenance: { command: string; inputs: number; tokensBefore: number; tokensAfter: number };
+}
+
+export interface DynamicReportResult {
+  scope: 'document' | 'workspace';
+  /** The document's version (scope 'document'). */
+  version?: number;
+  files: number;
+  bytes: number;
+  tokens: number;
+  report: DynamicBatchReport;
+  /** Workspace: suggestions per rule code over all files, and what the safe fix-all would save in all. */
+  suggestionCounts?: Record<string, number>;
+  fixAllSaving?: number;
+  skipped: { uri: string; reason: string }[];
+  /** Worker threads used (0: the server's own thread). */
+  workers: number;
+  export?: DynamicMergesExport;
+  error?: string;
+}
+
+/** Sent by "tokscope: Dynamic Tokenization Report" for the document or the workspace. */
+export namespace DynamicReportRequest {
+  export const method = 'tokscope/dynamicReport';
+  export const type = new RequestType<DynamicReportParams, DynamicReportResult, void>(method);
+}

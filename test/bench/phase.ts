@@ -1,5 +1,5 @@
 /**
- * One phase of `npm run bench` on its own, after `npm run build`: `node out/test/bench/phase.js lsp|tokompiler|domain|fim`
+ * One phase of `npm run bench` on its own, after `npm run build`: `node out/test/bench/phase.js lsp|tokompiler|domain|fim|dynamic`
  * (`npm run bench:phase -- tokompiler`).
  */
 import { codeInput } from './inputs';
@@ -7,6 +7,7 @@ import { fmt, table } from './measure';
 import { measureServer, serverTable } from './server';
 import { domainTables, measureDomain } from './domain';
 import { fimTable, measureFim } from './fim';
+import { dynamicTables, measureDynamic } from './dynamic';
 import { measureTokompiler } from './tokompiler';
 
 async function main(phase: string | undefined): Promise<string> {
@@ -24,7 +25,8 @@ async function main(phase: string | undefined): Promise<string> {
     return d ? domainTables(d) : 'skipped — ../shared/data is absent (the legal corpus)';
   }
   if (phase === 'fim') return fimTable(await measureFim());
-  throw new Error('usage: phase.js lsp|tokompiler|domain|fim');
+  if (phase === 'dynamic') return dynamicTables(await measureDynamic());
+  throw new Error('usage: phase.js lsp|tokompiler|domain|fim|dynamic');
 }
 
 main(process.argv[2]).then(

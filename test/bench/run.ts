@@ -11,6 +11,7 @@ import { measureCountUntil, measureIncremental } from './editing';
 import { measureServer, serverTable } from './server';
 import { domainTables, measureDomain } from './domain';
 import { fimTable, measureFim } from './fim';
+import { dynamicTables, measureDynamic } from './dynamic';
 import { measureTokompiler } from './tokompiler';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
 import { fmt, fmtMB, gc, now, table } from './measure';
@@ -161,6 +162,10 @@ async function main(): Promise<void> {
   heading('FIM de-biasing cost');
   const fim = await measureFim();
   say(fimTable(fim));
+  gc();
+
+  heading('dynamic tokenization (batch merges, workspace, per-document suggestions)');
+  say(dynamicTables(await measureDynamic()));
   gc();
 
   heading('targets (from the performance issue)');

@@ -204,6 +204,7 @@ function runWorkers(
     let next = 0;
     let finished = 0;
     let failed = false;
+    const delivered = new Set<Worker>();
     const stop = (err: unknown) => {
       if (failed) return;
       failed = true;
@@ -233,6 +234,7 @@ function runWorkers(
           feed(w, current);
         } else if (msg.type === 'bags') {
           bags.push({ train: msg.train!, heldOut: msg.heldOut! });
+          delivered.add(w);
           void w.terminate();
           if (++finished === n) {
             signal?.removeEventListener('abort', onAbort);
@@ -242,7 +244,8 @@ function runWorkers(
       });
       w.on('error', stop);
       w.on('exit', (code) => {
-        if (!failed && code !== 0 && finished < n) stop(new Error(`dynamic worker exited with code ${code}`));
+        // terminate() after the bags exits with 1 too: only a worker that has not delivered is a failure.
+        if (!failed && !delivered.has(w)) stop(new Error(`dynamic worker exited with code ${code}`));
       });
       w.postMessage({ type: 'init', settings });
       feed(w, current);
