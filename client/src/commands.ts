@@ -87,6 +87,22 @@ export const COMMANDS: Record<string, Command> = {
     void vscode.window.showInformationMessage(`tokscope: ${message}`);
     return message;
   },
+  /** Asks for an inline FIM completion at the cursor now (answered even when automatic completions are off). */
+  async fimTrigger() {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+  },
+  async fimToggle() {
+    const on = vscode.workspace.getConfiguration('tokscope').get<boolean>('fim.enabled') === true;
+    await config.set('fim.enabled', !on);
+    vscode.window.setStatusBarMessage(`tokscope: FIM completions ${on ? 'off' : 'on'}`, 3000);
+  },
+  /** Accept the shown completion's next word / line only (VS Code's own partial accept). */
+  async fimAcceptWord() {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextWord');
+  },
+  async fimAcceptLine() {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextLine');
+  },
   async restartServer(_client, features) {
     await features.supervisor.restart();
     log.info('language server restarted by hand');

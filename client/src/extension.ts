@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient, ServerSupervisor } from './client';
 import { type Features, registerCommands } from './commands';
 import { ComparePanel } from './features/comparePanel';
+import { InlineCompletions } from './features/inlineCompletion';
 import { Kl3mDownloads } from './features/kl3mDownloads';
 import { Overlays } from './features/overlays';
 import { StatusBar } from './features/statusBar';
@@ -27,6 +28,8 @@ export interface TokscopeApi {
   overlays(): { mode: string; decorations: number[]; colors: string[]; draws: number };
   /** The Tokompiler view's last token count for a view URI. */
   tokompilerTokens(view: string): number | undefined;
+  /** The FIM status item and how many completion requests reached the server. */
+  fim(): { status: string; tooltip: string; requests: number; lastInsert: string | undefined };
 }
 
 /** Wiring only: start the server, then the features that draw what it computes. */
@@ -48,13 +51,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     await client.start();
   } catch (e) {
     await showError(`the language server did not start: ${(e as Error).message}`);
-    return { ...server, statusBar: () => '', compareRendered: () => 0, domainReportRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined };
+    return { ...server, statusBar: () => '', compareRendered: () => 0, domainReportRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined, fim: () => ({ status: '', tooltip: '', requests: 0, lastInsert: undefined }) };
   }
   const statusBar = new StatusBar(client);
   const overlays = new Overlays(client, context.extension.packageJSON?.contributes?.colors);
   features.compare = new ComparePanel(context, client);
   features.tokompiler = new TokompilerView(client);
-  context.subscriptions.push(statusBar, overlays, features.compare, features.tokompiler);
+  const completions = new InlineCompletions(client);
+  context.subscriptions.push(statusBar, overlays, features.compare, features.tokompiler, completions);
   log.info(`tokscope ${context.extension.packageJSON.version} active`);
   return {
     ...server,
@@ -63,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     domainReportRendered: () => features.compare?.reportRendered ?? 0,
     overlays: () => ({ ...overlays.drawn, draws: overlays.draws }),
     tokompilerTokens: (view) => features.tokompiler?.last.get(view)?.tokenCount,
+    fim: () => ({ status: completions.statusText, tooltip: completions.statusTooltip, requests: completions.requests, lastInsert: completions.last?.items[0]?.insertText }),
   };
 }
 

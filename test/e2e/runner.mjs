@@ -18,7 +18,14 @@ const TIMEOUT_MS = 180_000;
 function untrustedWorkspace() {
   const dir = mkdtempSync(join(tmpdir(), 'tokscope-untrusted-'));
   mkdirSync(join(dir, '.vscode'));
-  writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'tokscope.activeTokenizer': 'hf:/nonexistent/tokenizer.json', 'tokscope.kl3mDir': '/nonexistent' }));
+  writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify({
+    'tokscope.activeTokenizer': 'hf:/nonexistent/tokenizer.json',
+    'tokscope.kl3mDir': '/nonexistent',
+    'tokscope.fim.enabled': true,
+    'tokscope.fim.backend': 'inProcess',
+    'tokscope.fim.modelPath': '/nonexistent/model.gguf',
+    'tokscope.fim.endpoint': 'http://10.9.9.9:8080',
+  }));
   copyFileSync(join(root, 'samples', 'budget.ts'), join(dir, 'budget.ts'));
   return dir;
 }
@@ -102,10 +109,12 @@ async function main() {
     return 0;
   }
   // Packing (a few seconds of CPU) overlaps the first session's start-up; its failure is reported by the last lane.
-  const vsix = vsixUnderTest();
+  const vsix = process.env.TOKSCOPE_E2E_ONLY ? Promise.reject(new Error('not packed')) : vsixUnderTest();
   vsix.catch(() => {});
   console.log('e2e: trusted workspace (samples/)');
   const trusted = await session(join(root, 'samples'), true);
+  // TOKSCOPE_E2E_ONLY=<part of a test name>: that test alone, in the trusted session (for working on one test).
+  if (process.env.TOKSCOPE_E2E_ONLY) return trusted;
   console.log('e2e: untrusted workspace');
   const untrusted = await session(untrustedWorkspace(), false);
   console.log('e2e: the packaged extension, installed');

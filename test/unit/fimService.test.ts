@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CompletionCache } from '../../server/src/fim/cache';
 import { overlap, postprocess } from '../../server/src/fim/postprocess';
-import { endpointWarning, FimService, FimUnavailable, tokenizerRef } from '../../server/src/fim/service';
+import { endpointWarning, FimService, FimUnavailable, fitBudget, tokenizerRef } from '../../server/src/fim/service';
 import { BackendError } from '../../server/src/fim/types';
 import { DEFAULT_SETTINGS, sanitizeFim, type FimSettings } from '../../server/src/settings';
 import { getTokenizer } from '../../server/src/tokenizers/registry';
@@ -207,4 +207,18 @@ test('service: the token path on the real engine (node-llama-cpp, tiny GGUF)', a
     if (r.report.finish === 'time') assert.match(r.report.reason, /time cap reached after \d+ bytes?/);
     else assert.ok(['eos', 'none'].includes(r.report.finish), r.report.finish);
   });
+});
+
+test('fitBudget: the prompt and the generation fit the model context; other files give way first, then the suffix', () => {
+  const s = { prefixTokens: 1024, suffixTokens: 256, contextTokens: 512, maxLength: 256 };
+  assert.deepEqual(fitBudget(s, undefined), { prefixTokens: 1024, suffixTokens: 256, extraTokens: 512 });
+  assert.deepEqual(fitBudget(s, 32768), { prefixTokens: 1024, suffixTokens: 256, extraTokens: 512 });
+  for (const ctx of [512, 1024, 1500, 2048, 4096]) {
+    const b = fitBudget(s, ctx);
+    const gen = Math.min(256, Math.floor(ctx / 4));
+    assert.ok(b.prefixTokens + b.suffixTokens + b.extraTokens + gen + 16 <= ctx, `ctx ${ctx}: ${JSON.stringify(b)}`);
+    assert.ok(b.prefixTokens > 0 && b.prefixTokens >= b.suffixTokens, `ctx ${ctx}: the prefix keeps the larger share`);
+  }
+  assert.deepEqual(fitBudget(s, 512), { prefixTokens: 276, suffixTokens: 92, extraTokens: 0 }); // 512 − 128 generation − 16 format = 368, 3:1
+  assert.equal(fitBudget(s, 2048).extraTokens, 2048 - 256 - 16 - 1024 - 256);
 });

@@ -16,7 +16,7 @@ import { CompletionCache } from './cache';
 import { FORMATS, detectFormat, fimTokenIds, type FimTokenIds } from './formats';
 import { generate } from './generate';
 import { postprocess } from './postprocess';
-import { buildPrompt } from './prompt';
+import { buildPrompt, type PromptBudget } from './prompt';
 import { BackendError, type BackendInfo, type DebiasMode, type FimBackend, type FimFormatName, type NextTokenDistribution, type TokenModel } from './types';
 import { DEFAULT_CANDIDATES, detectServers, identifyServer, type ServerKind } from './backends/detect';
 import { LlamaCppBackend } from './backends/llamaCpp';
@@ -357,7 +357,7 @@ export class FimService {
       extra: req.extra,
       filename: req.filename,
       ids: t.ids,
-      budget: { prefixTokens: s.prefixTokens, suffixTokens: s.suffixTokens, extraTokens: s.contextTokens },
+      budget: fitBudget(s, r.info.contextLength),
     });
     const inLine = /^[^\n]*\S/.test(req.suffix);
     const g = await generate({
@@ -384,6 +384,23 @@ export class FimService {
     const capped = bytes.length > s.maxLength ? new TextDecoder().decode(bytes.subarray(0, s.maxLength)).replace(/\uFFFD$/, '') : text;
     return { text: capped, report: { mode: 'off' as DebiasMode, reason: r.textReason!, modelCalls: 1, byteSteps: 0, finish: 'server' as const } };
   }
+}
+
+/**
+ * The prompt's token budget within the model's context: the generation's room (maxLength bytes is at most as many
+ * tokens) and the format's own tokens are kept free; when the settings ask for more than is left, other files' context
+ * gives way first, then the suffix, then the prefix.
+ */
+export function fitBudget(s: Pick<FimSettings, 'prefixTokens' | 'suffixTokens' | 'contextTokens' | 'maxLength'>, contextLength: number | undefined): PromptBudget {
+  const want = { prefixTokens: s.prefixTokens, suffixTokens: s.suffixTokens, extraTokens: s.contextTokens };
+  if (!contextLength) return want;
+  const FORMAT_TOKENS = 16;
+  let room = Math.max(0, contextLength - Math.min(s.maxLength, Math.floor(contextLength / 4)) - FORMAT_TOKENS);
+  const extraTokens = Math.min(want.extraTokens, Math.max(0, room - want.prefixTokens - want.suffixTokens));
+  room -= extraTokens;
+  const suffixTokens = Math.min(want.suffixTokens, Math.max(0, room - Math.min(want.prefixTokens, Math.floor(room * 0.75))));
+  room -= suffixTokens;
+  return { prefixTokens: Math.min(want.prefixTokens, room), suffixTokens, extraTokens };
 }
 
 /** A FIM prompt as text in a format's layout, for OpenAI-compatible servers' plain generation. */
