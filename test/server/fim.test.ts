@@ -46,6 +46,11 @@ test('fimComplete in process: a completion with its report; fimCheck names what 
       assert.deepEqual(item.range, { start: AT, end: AT });
       assert.ok(Buffer.byteLength(item.insertText) <= 32);
     }
+    // The hover on that line says how the last completion was made; on another line it does not.
+    const hover = await c.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 2 } });
+    assert.match(hover.contents.value, /\*\*FIM\*\* — last completion on this line: `exact`, .*\(in-process model tiny\.gguf; (\d+ model calls?, \d+ ms|from the type-ahead cache)\)/);
+    const elsewhere = await c.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    assert.doesNotMatch(elsewhere.contents.value, /\*\*FIM\*\*/);
     const check = await c.sendRequest<FimCheckResult>('tokscope/fimCheck');
     assert.equal(check.active?.backend, 'in-process model tiny.gguf');
     assert.equal(check.active?.tokenPath, true);

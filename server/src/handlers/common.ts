@@ -4,7 +4,7 @@
  */
 import { type CancellationToken, type Connection, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Document, DocumentStore } from '../documents';
-import type { Unavailable } from '../protocol';
+import type { FimCompletionReport, Unavailable } from '../protocol';
 import { allowedTokenizerName, registryOptions, type Settings, type SettingsCache } from '../settings';
 import { getTokenizer, listTokenizers, UnknownTokenizerError, type RegistryOptions } from '../tokenizers/registry';
 import type { FimService } from '../fim/service';
@@ -22,6 +22,8 @@ export interface ServerContext {
   timings: Timings;
   /** The FIM completion service, created on the first completion or check (handlers/fimComplete.ts). */
   fim?: FimService;
+  /** Where the last FIM completion was asked for and how it was made (the hover on that line repeats it). */
+  fimLast?: { uri: string; line: number; report: FimCompletionReport };
   /** The registry folders of the last settings read, for tokenizers the FIM service loads. */
   lastRegistryOptions?: RegistryOptions;
 }

@@ -19,6 +19,15 @@ const MAX_EXTRA_FILES = 4;
 /** Characters read from each other file (the prompt builder cuts it to the token budget). */
 const MAX_EXTRA_CHARS = 16_384;
 
+/** The hover's line about the last completion made on this line, if any. */
+export function fimHoverLine(ctx: ServerContext, uri: string, line: number): string | undefined {
+  const last = ctx.fimLast;
+  if (!last || last.uri !== uri || last.line !== line) return undefined;
+  const r = last.report;
+  const cost = r.cached ? 'from the type-ahead cache' : `${r.modelCalls} model call${r.modelCalls === 1 ? '' : 's'}, ${r.ms.toFixed(0)} ms`;
+  return `**FIM** — last completion on this line: \`${r.mode}\`, ${r.reason} (${r.backend}; ${cost})`;
+}
+
 /** The service, created on first use with the context's tokenizer lookup (trust and the KL3M folders applied). */
 export function fimService(ctx: ServerContext): FimService {
   ctx.fim ??= new FimService({ getTokenizer: (name) => getTokenizer(name, ctx.lastRegistryOptions ?? {}) });
@@ -55,6 +64,7 @@ export async function fimComplete(ctx: ServerContext, params: FimCompleteParams,
   try {
     const r = await svc.complete({ prefix: doc.slice(from, offset), suffix: doc.slice(offset, to), offset, filename: fileName(doc.uri), extra }, controller.signal);
     const range = { start: params.position, end: params.position };
+    ctx.fimLast = { uri: doc.uri, line: params.position.line, report: r.report };
     return { items: r.text ? [{ insertText: r.text, range }] : [], report: r.report };
   } catch (e) {
     if (e instanceof BackendError && e.kind === 'cancelled') throwIfCancelled(token);

@@ -11,6 +11,7 @@ import { awaitOrCancel, isCancellation, isExact, type ServerContext, spansUnavai
 import { isTokompiler, TOKOMPILER, TOKOMPILER_MAX_LENGTH, tokompilerFormAt, tokompilerLineCounts, tokompilerResult, tokompilerTokensIn } from './tokompiler';
 import { tokensIn } from './spans';
 import { domainItemCosts } from './domainReport';
+import { fimHoverLine } from './fimComplete';
 
 export async function hover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
   const doc = ctx.documents.get(params?.textDocument?.uri);
@@ -23,6 +24,8 @@ export async function hover(ctx: ServerContext, params: HoverParams, token: Canc
   const parts = [await countsTable(ctx, doc, settings, offset, token, tokompiled)];
   const domain = domainLine(ctx, doc, settings, offset);
   if (domain) parts.unshift(domain);
+  const fim = fimHoverLine(ctx, doc.uri, params.position.line);
+  if (fim) parts.push(fim);
   const form = tokompiled && tokompilerFormAt(tokompiled, offset);
   if (form) parts.unshift(`**Tokompiler** — ${codeSpan(form.text)} is \`${form.form}\` (class ${form.cls}); its cost in each tokenizer is the *word* column below`);
   let range: Hover['range'];
