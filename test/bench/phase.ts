@@ -7,6 +7,7 @@ import { fmt, table } from './measure';
 import { measureServer, serverTable } from './server';
 import { domainTables, measureDomain } from './domain';
 import { fimTable, measureFim } from './fim';
+import { fimEditorTable, measureFimEditor } from './fimEditor';
 import { dynamicTables, measureDynamic } from './dynamic';
 import { measureTokompiler } from './tokompiler';
 
@@ -24,7 +25,8 @@ async function main(phase: string | undefined): Promise<string> {
     const d = measureDomain();
     return d ? domainTables(d) : 'skipped — ../shared/data is absent (the legal corpus)';
   }
-  if (phase === 'fim') return fimTable(await measureFim());
+  if (phase === 'fim') return fimTable(await measureFim()) + '\n' + fimEditorTable(await measureFimEditor());
+  if (phase === 'fim-editor') return fimEditorTable(await measureFimEditor());
   if (phase === 'dynamic') return dynamicTables(await measureDynamic());
   throw new Error('usage: phase.js lsp|tokompiler|domain|fim|dynamic');
 }

@@ -11,6 +11,7 @@ import { measureCountUntil, measureIncremental } from './editing';
 import { measureServer, serverTable } from './server';
 import { domainTables, measureDomain } from './domain';
 import { fimTable, measureFim } from './fim';
+import { fimEditorTable, measureFimEditor } from './fimEditor';
 import { dynamicTables, measureDynamic } from './dynamic';
 import { measureTokompiler } from './tokompiler';
 import { base64Input, codeInput, legalInput, letterInput, proseInput, type BenchInput } from './inputs';
@@ -162,6 +163,8 @@ async function main(): Promise<void> {
   heading('FIM de-biasing cost');
   const fim = await measureFim();
   say(fimTable(fim));
+  const fimEditor = await measureFimEditor();
+  say(fimEditorTable(fimEditor));
   gc();
 
   heading('dynamic tokenization (batch merges, workspace, per-document suggestions)');
@@ -191,6 +194,7 @@ async function main(): Promise<void> {
     tokompiler: tk,
     domain,
     fim,
+    fimEditor,
     targets,
   };
   const json = JSON.stringify(result, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v));
