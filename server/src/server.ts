@@ -7,6 +7,8 @@ import { DocumentStore } from './documents';
 import { guard, type ServerContext } from './handlers/common';
 import { compare } from './handlers/compare';
 import { domainReport } from './handlers/domainReport';
+import { dynamicReport } from './handlers/dynamicReport';
+import { dynamicSuggestions } from './handlers/dynamicSuggestions';
 import { hover } from './handlers/hover';
 import { inlayHints } from './handlers/inlayHints';
 import { lineCounts, tokenSpans } from './handlers/spans';
@@ -15,6 +17,7 @@ import { fimCheck } from './handlers/fimCheck';
 import { fimComplete } from './handlers/fimComplete';
 import { tokompileDocument } from './handlers/tokompiler';
 import { CompareRequest, DocumentStatsRequest, DomainReportRequest, LineCountsRequest, ListTokenizersRequest, ServerTimingsRequest, TokenSpansRequest, TokompileRequest, FimCheckRequest, FimCompleteRequest } from './protocol';
+import { DynamicReportRequest, DynamicSuggestionsRequest } from './protocol';
 import { initOptions, SettingsCache } from './settings';
 import { Timings } from './timings';
 
@@ -63,6 +66,8 @@ export function startServer(): void {
   connection.onRequest(FimCheckRequest.type, (t) => check(undefined, t));
   connection.onRequest(TokompileRequest.type, guard(ctx, TokompileRequest.method, (p, t) => tokompileDocument(ctx, p, t)));
   connection.onRequest(DomainReportRequest.type, guard(ctx, DomainReportRequest.method, (p, t) => domainReport(ctx, p, t)));
+  connection.onRequest(DynamicSuggestionsRequest.type, guard(ctx, DynamicSuggestionsRequest.method, (p, t) => dynamicSuggestions(ctx, p, t)));
+  connection.onRequest(DynamicReportRequest.type, guard(ctx, DynamicReportRequest.method, (p, t) => dynamicReport(ctx, p, t)));
   connection.onRequest(ServerTimingsRequest.type, (p) => ctx.timings.snapshot(p?.clear === true));
 
   // An in-process model holds memory and threads: free it when the client shuts the server down.

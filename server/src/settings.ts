@@ -20,6 +20,7 @@ export interface Settings {
   /** Only set in a trusted workspace. */
   kl3mDir: string | undefined;
   fim: FimSettings;
+  dynamic: DynamicSettings;
 }
 
 export type FimBackendSetting = 'auto' | 'llama.cpp' | 'openai' | 'ollama' | 'inProcess';
@@ -55,6 +56,23 @@ export interface FimSettings {
   threads: number;
 }
 
+/** `tokscope.dynamic.*`: dynamic-tokenization hints (per family) and the report's default boundary and merges. */
+export interface DynamicSettings {
+  /** Master switch of the hints (diagnostics and quick fixes); the report command works either way. */
+  enabled: boolean;
+  number: boolean;
+  identifier: boolean;
+  whitespace: boolean;
+  phrase: boolean;
+  boundary: 'pretoken' | 'word' | 'superword';
+  /** The largest number of merges the report learns. */
+  merges: number;
+}
+
+export const DYNAMIC_BOUNDARIES = ['pretoken', 'word', 'superword'] as const;
+/** The report's merges are capped: each one is a pass over the batch's pairs. */
+export const MAX_DYNAMIC_MERGES = 20000;
+
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   tokenizers: ['o200k_base', 'cl100k_base', 'llama3'],
   activeTokenizer: 'o200k_base',
@@ -78,6 +96,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
     contextTokens: 512,
     threads: 0,
   },
+  dynamic: { enabled: true, number: true, identifier: true, whitespace: true, phrase: true, boundary: 'superword', merges: 1000 },
 });
 
 /**
@@ -115,6 +134,23 @@ export function sanitizeSettings(raw: unknown, trusted: boolean): Settings {
     },
     kl3mDir,
     fim: sanitizeFim(r.fim, trusted),
+    dynamic: sanitizeDynamic(r.dynamic),
+  };
+}
+
+/** The dynamic-tokenization settings: booleans, one of the boundary modes, merges from 1 to MAX_DYNAMIC_MERGES. */
+export function sanitizeDynamic(raw: unknown): DynamicSettings {
+  const d = DEFAULT_SETTINGS.dynamic;
+  const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const bool = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
+  return {
+    enabled: bool(r.enabled, d.enabled),
+    number: bool(r.number, d.number),
+    identifier: bool(r.identifier, d.identifier),
+    whitespace: bool(r.whitespace, d.whitespace),
+    phrase: bool(r.phrase, d.phrase),
+    boundary: DYNAMIC_BOUNDARIES.find((b) => b === r.boundary) ?? d.boundary,
+    merges: intIn(r.merges, 1, MAX_DYNAMIC_MERGES, d.merges),
   };
 }
 
