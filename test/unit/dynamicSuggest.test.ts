@@ -167,3 +167,18 @@ test('language ids from file names', () => {
   assert.equal(languageOfPath('README.md'), 'markdown');
   assert.equal(languageOfPath('x.unknown'), 'plaintext');
 });
+
+test('long lines: the windowed cost equals a whole-line recount', () => {
+  const tok = o200k();
+  const unit = 'The amount of 1234567 dollars shall be paid pursuant to section 5 of the Act, as amended;   ';
+  const line = unit.repeat(80); // ~7,000 characters, one line
+  const text = `${line}   \nnext line 7654321 here\n`;
+  const res = suggestDocument(text, { tokenizer: tok, languageId: 'plaintext' });
+  const fixes = res.suggestions.filter((s) => s.edits && s.start < line.length + 3);
+  assert.ok(fixes.length >= 80, `${fixes.length}`);
+  for (const s of fixes) {
+    const r = recount(tok, text, s);
+    assert.equal(s.tokensBefore, r.before, s.code);
+    assert.equal(s.tokensAfter, r.after, `${s.code} at ${s.start}`);
+  }
+});

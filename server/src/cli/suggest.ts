@@ -4,11 +4,11 @@
  * `-` for stdin): the document's suggestions and its batch merges (held out: its last fifth of lines). Several files
  * or a folder: the workspace analysis (worker threads), merges over all files (held out: the last fifth of the files).
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { languageOfPath } from '../dynamic/context';
 import { mergesFile } from '../dynamic/export';
-import { readText } from '../dynamic/fileWork';
+import { readText, refuseBinary } from '../dynamic/fileWork';
 import { BOUNDARY_MODES, type BoundaryMode, preTokenizerOf } from '../dynamic/segments';
 import { suggestDocument } from '../dynamic/suggest';
 import type { BatchReport } from '../dynamic/types';
@@ -135,7 +135,15 @@ function expand(paths: string[]): string[] {
       throw new Error(`${p}: no such file`);
     }
     if (s.isDirectory()) walk(p);
-    else out.push(p);
+    else {
+      // A binary file named on the command line is an error; one found in a folder is skipped with a message.
+      const fd = openSync(p, 'r');
+      const head = Buffer.alloc(8192);
+      const n = readSync(fd, head, 0, head.length, 0);
+      closeSync(fd);
+      refuseBinary(p, head.subarray(0, n));
+      out.push(p);
+    }
   }
   if (out.length === 0) throw new Error(`${paths.join(' ')}: no files`);
   return out;

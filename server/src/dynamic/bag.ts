@@ -39,8 +39,7 @@ export class SegmentBag {
       this.singles += (to - from) * count;
       return;
     }
-    let key = '';
-    for (let i = from; i < to; i++) key += String.fromCharCode(ids[i] & 0xffff, ids[i] >>> 16);
+    const key = keyOf(ids, from, to);
     const hit = this.map.get(key);
     if (hit) hit.count += count;
     else this.map.set(key, { ids: ids.slice(from, to), count });
@@ -76,4 +75,54 @@ export class SegmentBag {
   chunks(): TrainChunk[] {
     return [...this.map.values()].map((v) => ({ ids: v.ids, count: v.count }));
   }
+}
+
+/**
+ * Chunks for the learner from several bags or packed bags, without merging them: the same segment in two bags is two
+ * chunks, which the learner counts exactly like one chunk with the summed count (no re-keying in the calling thread).
+ */
+export class ChunkList {
+  readonly chunks: TrainChunk[] = [];
+  singles = 0;
+  tokens = 0;
+
+  static of(parts: ReadonlyArray<SegmentBag | PackedBag | ChunkList>): ChunkList {
+    const list = new ChunkList();
+    for (const p of parts) list.add(p);
+    return list;
+  }
+
+  add(part: SegmentBag | PackedBag | ChunkList): void {
+    if (part instanceof ChunkList) {
+      for (const c of part.chunks) this.chunks.push(c);
+      this.singles += part.singles;
+      this.tokens += part.tokens;
+      return;
+    }
+    if (part instanceof SegmentBag) {
+      for (const c of part.chunks()) this.chunks.push(c);
+      this.singles += part.singles;
+      this.tokens += part.tokens;
+      return;
+    }
+    let at = 0;
+    let tokens = part.singles;
+    for (let k = 0; k < part.lengths.length; k++) {
+      const n = part.lengths[k];
+      this.chunks.push({ ids: part.ids.subarray(at, at + n), count: part.counts[k] });
+      tokens += n * part.counts[k];
+      at += n;
+    }
+    this.singles += part.singles;
+    this.tokens += tokens;
+  }
+}
+
+/** The ids as a string key: their 16-bit halves as UTF-16 units, made by one native call per 16k ids. */
+function keyOf(ids: Uint32Array, from: number, to: number): string {
+  const units = new Uint16Array(ids.buffer, ids.byteOffset + 4 * from, 2 * (to - from));
+  if (units.length <= 32768) return String.fromCharCode.apply(null, units as unknown as number[]);
+  let key = '';
+  for (let i = 0; i < units.length; i += 32768) key += String.fromCharCode.apply(null, units.subarray(i, i + 32768) as unknown as number[]);
+  return key;
 }

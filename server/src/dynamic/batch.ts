@@ -9,7 +9,7 @@ import { MergeTable } from '../domain/merges';
 import { trainMerges } from '../domain/train';
 import type { Tokenizer } from '../tokenizers/types';
 import { applyCounting } from './apply';
-import { SegmentBag } from './bag';
+import { ChunkList, SegmentBag } from './bag';
 import { type BoundaryMode, segmentText } from './segments';
 import type { BatchReport, CurvePoint, MergeInfo, MergeStep } from './types';
 
@@ -43,9 +43,11 @@ export function bagOf(tok: Tokenizer, mode: BoundaryMode, texts: Iterable<string
   return bag;
 }
 
+type Chunks = SegmentBag | ChunkList;
+
 /** Learns up to `maxMerges` merges on the bag and measures the bag with them. */
-export function fitBag(tok: Tokenizer, bag: SegmentBag, maxMerges: number, minFrequency = 2): Fit {
-  const chunks = bag.chunks();
+export function fitBag(tok: Tokenizer, bag: Chunks, maxMerges: number, minFrequency = 2): Fit {
+  const chunks = bag instanceof ChunkList ? bag.chunks : bag.chunks();
   const trained = trainMerges(chunks, { baseSize: tok.vocabSize, merges: maxMerges, minFrequency });
   const table = new MergeTable(tok.vocabSize, trained.merges);
   const joins = measureJoins(table, bag);
@@ -54,10 +56,16 @@ export function fitBag(tok: Tokenizer, bag: SegmentBag, maxMerges: number, minFr
 }
 
 /** Joins per merge when the table is applied to every segment of the bag. */
-export function measureJoins(table: MergeTable, bag: SegmentBag): Float64Array {
+export function measureJoins(table: MergeTable, bag: Chunks): Float64Array {
   const joins = new Float64Array(table.size);
   if (table.size === 0) return joins;
-  for (const c of bag.chunks()) applyCounting(table, c.ids.slice(), 0, c.ids.length, joins, c.count);
+  for (const c of bag instanceof ChunkList ? bag.chunks : bag.chunks()) {
+    const ids = c.ids;
+    // Most segments hold no pair of the table: skip them without copying.
+    let any = false;
+    for (let i = 0; i + 1 < ids.length && !any; i++) any = table.rank(ids[i], ids[i + 1]) >= 0;
+    if (any) applyCounting(table, ids.slice(), 0, ids.length, joins, c.count);
+  }
   return joins;
 }
 
@@ -80,7 +88,7 @@ export function curveMs(max: number): number[] {
  * The whole report for a batch already cut into a fitting bag (`all`) and, for the held-out figures, a training part
  * and a held-out part (either may be empty: no held-out figures then).
  */
-export function reportBags(tok: Tokenizer, options: FitOptions, all: SegmentBag, train?: SegmentBag, heldOut?: SegmentBag): { report: BatchReport; fit: Fit } {
+export function reportBags(tok: Tokenizer, options: FitOptions, all: Chunks, train?: Chunks, heldOut?: Chunks): { report: BatchReport; fit: Fit } {
   const minFrequency = options.minFrequency ?? 2;
   const checkpoints = (options.checkpoints ?? [10, 100, 1000]).filter((m) => m <= options.maxMerges);
   const fit = fitBag(tok, all, options.maxMerges, minFrequency);
@@ -208,13 +216,7 @@ export function fitTexts(tok: Tokenizer, texts: readonly string[], options: FitO
   const { train, heldOut } = splitForHeldOut(texts);
   const trainBag = bagOf(tok, options.boundary, train);
   const heldBag = bagOf(tok, options.boundary, heldOut);
-  let all: SegmentBag;
   // One document: the whole text is encoded again, since its two parts encoded apart can differ at the cut.
-  if (texts.length === 1) all = bagOf(tok, options.boundary, texts);
-  else {
-    all = new SegmentBag();
-    all.addPacked(trainBag.pack());
-    all.addPacked(heldBag.pack());
-  }
+  const all: Chunks = texts.length === 1 ? bagOf(tok, options.boundary, texts) : ChunkList.of([trainBag, heldBag]);
   return reportBags(tok, options, all, trainBag, heldBag);
 }

@@ -68,6 +68,22 @@ export class DocContext {
     return n;
   }
 
+  /** Whether a pre-token boundary of the o200k/cl100k/Llama 3 patterns lies at `p` (see `cost`). */
+  private isCut(p: number): boolean {
+    const t = this.text;
+    return t.charCodeAt(p) === 32 && p > 0 && !/\s/.test(t[p - 1]) && /\p{L}/u.test(t[p + 1] ?? '');
+  }
+
+  private cutBefore(p: number, floor: number): number {
+    for (let q = Math.max(p, floor); q > floor; q--) if (this.isCut(q)) return q;
+    return floor;
+  }
+
+  private cutAfter(p: number, ceil: number): number {
+    for (let q = Math.min(p, ceil); q < ceil; q++) if (this.isCut(q)) return q;
+    return ceil;
+  }
+
   /**
    * Exact tokens of the lines the edits touch, before and after them. Edits are grouped into runs of touched lines;
    * edits must not overlap.
@@ -87,13 +103,28 @@ export class DocContext {
       }
       const [s] = this.lineRange(a);
       const [, e] = this.lineRange(b);
-      before += this.linesTokens(a, b);
-      after += this.tok.count(applyEdits(this.text.slice(s, e), sorted.slice(i, j), s));
+      const group = sorted.slice(i, j);
+      const lines = this.linesTokens(a, b);
+      before += lines;
+      const from = group[0].start;
+      const to = Math.max(...group.map((x) => x.end));
+      if (e - s > LONG_LINE && this.tok.restartRule === 'line') {
+        // A long line (the legal corpus has lines of 70,000 tokens): only a window around the edits is re-encoded,
+        // cut where a pre-token must end for these patterns — before a space that follows a non-blank and precedes
+        // a letter (" word" is always its own pre-token) — so the difference is the line's difference.
+        const ws = this.cutBefore(from - WINDOW, s);
+        const we = this.cutAfter(to + WINDOW, e);
+        const win = this.text.slice(ws, we);
+        after += lines - this.tok.count(win) + this.tok.count(applyEdits(win, group, ws));
+      } else after += this.tok.count(applyEdits(this.text.slice(s, e), group, s));
       i = j;
     }
     return { before, after };
   }
 }
+
+const LONG_LINE = 4096;
+const WINDOW = 256;
 
 /** Applies non-overlapping edits (offsets relative to `origin` in the text they were made for). */
 export function applyEdits(text: string, edits: readonly TextEdit[], origin = 0): string {

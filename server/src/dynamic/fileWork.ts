@@ -75,9 +75,14 @@ export class FileWorker {
 /** A file's text; binary files (NUL bytes and mostly control characters in the first 8 KB) are refused. */
 export function readText(path: string): string {
   const buf = readFileSync(path);
-  const head = buf.subarray(0, 8192);
+  refuseBinary(path, buf.subarray(0, 8192));
+  return buf.toString('utf8');
+}
+
+/** Throws for a binary file, judged by its first 8 KB. */
+export function refuseBinary(path: string, head: Uint8Array): void {
   if (head.includes(0)) {
-    const s = head.toString('utf8');
+    const s = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
     let odd = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
@@ -85,5 +90,4 @@ export function readText(path: string): string {
     }
     if (odd * 10 > s.length) throw new Error(`${path}: looks like a binary file (NUL bytes); not analysed`);
   }
-  return buf.toString('utf8');
 }

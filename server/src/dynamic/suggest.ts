@@ -51,9 +51,17 @@ export function suggestDocument(text: string, options: DocumentSuggestOptions): 
   run('whitespace', () => whitespaceSuggestions(ctx));
   run('number', () => numberSuggestions(ctx));
   run('identifier', () => fertilitySuggestions(ctx, options.compare ?? []));
-  if (ctx.kind === 'prose') run('phrase', () => phraseSuggestions(ctx, options.maxPhrases));
-  suggestions.sort((a, b) => a.start - b.start || a.end - b.end || a.code.localeCompare(b.code));
-  return { tokenizer: options.tokenizer.name, languageId: options.languageId, kind: ctx.kind, tokens: options.tokenizer.count(text), suggestions, timings };
+  // The phrases need the document's encoding with offsets; its length is then the document's count too.
+  let tokens: number | undefined;
+  if (ctx.kind === 'prose') {
+    run('phrase', () => {
+      const enc = options.tokenizer.encode(text);
+      tokens = enc.ids.length;
+      return phraseSuggestions(ctx, options.maxPhrases, enc);
+    });
+  }
+  suggestions.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return { tokenizer: options.tokenizer.name, languageId: options.languageId, kind: ctx.kind, tokens: tokens ?? options.tokenizer.count(text), suggestions, timings };
 }
 
 /**

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../tokenizers/paths';
 import type { RegistryOptions } from '../tokenizers/registry';
-import { SegmentBag, type PackedBag } from './bag';
+import { ChunkList, type PackedBag } from './bag';
 import { type Fit, fitTexts, reportBags } from './batch';
 import { FileWorker, type FileJob, type FileSummary, readText, type WorkSettings } from './fileWork';
 import type { BoundaryMode } from './segments';
@@ -65,6 +65,8 @@ export interface WorkspaceReport {
   merges: BatchReport;
   perFile: FileSummary[];
   skipped: Array<{ path: string; reason: string }>;
+  /** Wall milliseconds: reading, encoding and suggestions (on the workers), then learning and measuring the merges. */
+  timings: { encodeMs: number; fitMs: number };
   /** Suggestions per code over all files, and the safe fix-all's saving summed over files. */
   suggestions?: Record<string, number>;
   fixAllSaving?: number;
@@ -88,9 +90,10 @@ export async function analyzeWorkspace(files: readonly WorkspaceFile[], options:
   const wanted = options.workers ?? Math.min(4, availableParallelism());
   const nWorkers = script && total >= (options.minWorkerBytes ?? 256 * 1024) ? Math.max(0, Math.min(wanted, batches.length)) : 0;
 
+  const started = performance.now();
   const summaries: FileSummary[] = new Array(files.length);
-  const train = new SegmentBag();
-  const heldOut = new SegmentBag();
+  const train = new ChunkList();
+  const heldOut = new ChunkList();
   let filesDone = 0;
   let bytesDone = 0;
   const progress = (done: FileSummary[]) => {
@@ -111,20 +114,21 @@ export async function analyzeWorkspace(files: readonly WorkspaceFile[], options:
       progress(done);
       await new Promise<void>((r) => setImmediate(r));
     }
-    train.addPacked(w.train.pack());
-    heldOut.addPacked(w.heldOut.pack());
+    train.add(w.train);
+    heldOut.add(w.heldOut);
   } else {
     const bags = await runWorkers(script!, nWorkers, settings, batches, options.signal, (done, b) => {
       record(done, b);
       progress(done);
     });
     for (const bag of bags) {
-      train.addPacked(bag.train);
-      heldOut.addPacked(bag.heldOut);
+      train.add(bag.train);
+      heldOut.add(bag.heldOut);
     }
   }
   options.signal?.throwIfAborted();
   options.onProgress?.({ phase: 'fit', filesDone, filesTotal: files.length, bytesDone });
+  const encoded = performance.now();
 
   let result: { report: BatchReport; fit: Fit };
   const analysed = summaries.filter((s) => !s.skipped);
@@ -133,9 +137,7 @@ export async function analyzeWorkspace(files: readonly WorkspaceFile[], options:
     const { getTokenizer } = await import('../tokenizers/registry');
     result = fitTexts(getTokenizer(options.tokenizer, options.registry), [files[0].text ?? readText(files[0].path)], fitOptions);
   } else {
-    const all = new SegmentBag();
-    all.addPacked(train.pack());
-    all.addPacked(heldOut.pack());
+    const all = ChunkList.of([train, heldOut]);
     const { getTokenizer } = await import('../tokenizers/registry');
     result = reportBags(getTokenizer(options.tokenizer, options.registry), fitOptions, all, train, heldOut);
   }
@@ -149,6 +151,7 @@ export async function analyzeWorkspace(files: readonly WorkspaceFile[], options:
     merges: result.report,
     perFile: summaries,
     skipped: summaries.filter((s) => s.skipped).map((s) => ({ path: s.path, reason: s.skipped! })),
+    timings: { encodeMs: Math.round(encoded - started), fitMs: Math.round(performance.now() - encoded) },
   };
   if (settings.suggestions) {
     const counts: Record<string, number> = {};
