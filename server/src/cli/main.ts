@@ -20,8 +20,9 @@ commands:
                                                --decode rebuilds source from its --json output
   train-domain --corpus DIR --vocab-size N --out FILE [--min-frequency F]
                                                train the legal-domain tokenizer (o200k_base + learned merges)
-  eval-fim --data FILE [--debias off,heal,exact] [--limit N] [--mid-word-only]
-                                               de-biasing modes compared on HumanEval infilling (n-gram model)
+  eval-fim --data FILE [--backend ngram|gguf:PATH|llama.cpp:URL|openai:URL|ollama:URL] [--debias off,heal,exact,infill]
+           [--tokenizer NAME|PATH] [--fim-format F] [--max-bytes N] [--threads N] [--cpu] [--limit N] [--mid-word-only]
+                                               de-biasing modes compared on HumanEval infilling, with pass@1
   suggest [--json] [--merges M] [--boundary pretoken|word|superword] [-t NAME] [--export FILE] [PATH|-]…
                                                dynamic-tokenization suggestions and batch merges for files or folders
   lsp --stdio | --node-ipc                     run the language server (what the VS Code extension starts)
@@ -53,8 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return runTrainDomain(parseArgs(rest, { options: ['corpus', 'vocab-size', 'out', 'min-frequency', 'reporters', 'terms'] }));
     }
     case 'eval-fim': {
-      const { runEvalFim } = await import('./evalFim');
-      return runEvalFim(parseArgs(rest, { flags: ['json', 'mid-word-only'], options: ['data', 'debias', 'backend', 'train', 'train-mb', 'order', 'tokenizer', 'limit', 'chars'] }));
+      const { runEvalFim, EVAL_FIM_ARGS } = await import('./evalFim');
+      return runEvalFim(parseArgs(rest, EVAL_FIM_ARGS));
     }
     case 'suggest': {
       const { runSuggest } = await import('./suggest');
