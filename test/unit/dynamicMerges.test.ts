@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { MergeTable } from '../../server/src/domain/merges';
 import { loadDomainTokenizer } from '../../server/src/domain/load';
 import { applyCounting } from '../../server/src/dynamic/apply';
-import { fitTexts, splitForHeldOut } from '../../server/src/dynamic/batch';
+import { bagOf, fitBag, fitTexts, splitForHeldOut } from '../../server/src/dynamic/batch';
 import { DynamicTokenizer, loadDynamicTokenizer } from '../../server/src/dynamic/dynamicTokenizer';
 import { mergesFile, addedTokens } from '../../server/src/dynamic/export';
 import { type BoundaryMode, segmentText } from '../../server/src/dynamic/segments';
@@ -52,6 +52,13 @@ for (const name of ['o200k_base', 'llama3']) {
         assert.equal(dyn.decode(enc.ids), texts[0]);
       }
       for (const s of report.steps) assert.equal(s.tokens, fit.tokensAt[Math.min(s.merges, report.learned)]);
+      // The learner stopped after m merges counts what re-tokenising with the first m merges gives.
+      const bag = bagOf(tok, mode, texts);
+      for (const m of [1, 10].filter((k) => k <= report.learned)) {
+        const partial = fitBag(tok, bag, m);
+        assert.equal(partial.trainerTokensAfter, fit.tokensAt[m], `trainer at m=${m}`);
+        assert.deepEqual(partial.merges, fit.merges.slice(0, m));
+      }
       // every learned token obeys the mode
       const dec = new TextDecoder();
       for (const mi of report.top) {
