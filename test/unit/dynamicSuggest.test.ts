@@ -182,3 +182,21 @@ test('long lines: the windowed cost equals a whole-line recount', () => {
     assert.equal(s.tokensAfter, r.after, `${s.code} at ${s.start}`);
   }
 });
+
+test('trailing blanks inside multi-line strings are left alone', () => {
+  const tok = getTokenizer('llama3');
+  const trailing = (text: string, languageId: string) =>
+    suggestDocument(text, { tokenizer: tok, languageId }).suggestions.filter((s) => s.code === 'whitespace.trailing').map((s) => text.slice(0, s.start).split('\n').length);
+  const ts = 'const a = 1;   \nconst t = `line one;   \nline two;   \n`;   \nconst b = 2;   \n';
+  // The control: in C (no backtick strings) the same lines are flagged.
+  assert.ok(trailing(ts, 'c').includes(2) && trailing(ts, 'c').includes(3), String(trailing(ts, 'c')));
+  for (const l of trailing(ts, 'typescript')) assert.ok(l === 1 || l === 4 || l === 5, `line ${l}`);
+  const q = '"'.repeat(3);
+  const py = `x = 1;   \ns = ${q}doc;   \nmore;   \n${q};   \ny = 2;   \n`;
+  assert.ok(trailing(py, 'ruby').includes(2), String(trailing(py, 'ruby')));
+  for (const l of trailing(py, 'python')) assert.ok(l === 1 || l === 4 || l === 5, `line ${l}`);
+  const pres = suggestDocument(py, { tokenizer: tok, languageId: 'python' });
+  const fixed = applyEdits(py, fixAllEdits(pres.suggestions));
+  assert.ok(fixed.includes(`${q}doc;   \nmore;   \n${q}`));
+  assert.ok(fixed.length < py.length);
+});

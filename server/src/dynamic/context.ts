@@ -180,3 +180,44 @@ export function inStringOrComment(line: string, col: number, languageId: string)
   }
   return quote !== '';
 }
+
+const BACKTICK_LANGS = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go']);
+const TRIPLE_LANGS = new Set(['python']);
+
+/**
+ * For each line, whether it ends inside a multi-line string — a JS/TS/Go template or raw string (backticks) or a
+ * Python triple-quoted string — where trailing white space is part of the value. A cheap scan: quotes inside
+ * comments or other strings can fool it (then a line is only wrongly kept out of the fix-all, or, rarely, the other way).
+ */
+export function linesInsideStrings(ctx: DocContext): Uint8Array {
+  const flags = new Uint8Array(ctx.lineCount);
+  const ticks = BACKTICK_LANGS.has(ctx.languageId);
+  const triple = TRIPLE_LANGS.has(ctx.languageId);
+  if (!ticks && !triple) return flags;
+  let open = '';
+  for (let k = 0; k < ctx.lineCount; k++) {
+    const line = ctx.lineText(k);
+    let quote = '';
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (open) {
+        if (c === '\\') i++;
+        else if (ticks && c === '`') open = '';
+        else if (triple && line.startsWith(open, i)) {
+          open = '';
+          i += 2;
+        }
+      } else if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = '';
+      } else if (ticks && c === '`') open = '`';
+      else if (triple && (line.startsWith('"""', i) || line.startsWith("'''", i))) {
+        open = line.slice(i, i + 3);
+        i += 2;
+      } else if (c === '"' || c === "'") quote = c;
+      else if ((c === '/' && line[i + 1] === '/') || (c === '#' && triple)) break;
+    }
+    flags[k] = open ? 1 : 0;
+  }
+  return flags;
+}

@@ -4,14 +4,15 @@
  * most trailing blanks (`"  \n"` is one token, like `"\n"`).
  *
  * - `whitespace.trailing`: blanks at a line's end. Safe (fix-all) except Markdown hard breaks (two or more spaces
- *   before the line break), which carry meaning and are skipped.
+ *   before the line break) and lines ending inside a multi-line string (JS/TS/Go backticks, Python triple quotes:
+ *   a cheap scan, see `linesInsideStrings`), which carry meaning and are skipped.
  * - `whitespace.blankLines`: more than two blank lines in a row, collapsed to two. Safe in prose; offered in code.
  * - `whitespace.mixedIndent`: indentation mixing tabs and spaces, rewritten in the document's majority style (tab =
  *   4 columns). Never in Python (indentation is syntax there: reported without an edit). Not safe.
  * - `whitespace.innerRun`: runs of three or more blanks inside a line (alignment), collapsed to one space. Skipped in
  *   code strings and line comments (a cheap per-line scan; strings across lines are the documented limit). Not safe.
  */
-import { type DocContext, inStringOrComment } from './context';
+import { type DocContext, inStringOrComment, linesInsideStrings } from './context';
 import type { Suggestion, TextEdit } from './types';
 
 const TAB = 4;
@@ -22,6 +23,7 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
   const markdown = ctx.languageId === 'markdown';
   const python = ctx.languageId === 'python';
   const prose = ctx.kind === 'prose';
+  const inString = linesInsideStrings(ctx);
   const push = (code: string, start: number, end: number, edits: TextEdit[] | undefined, safe: boolean, what: string, extra?: Suggestion['data']) => {
     if (!edits) {
       out.push({ kind: 'whitespace', code, start, end, message: what, tokensBefore: ctx.linesTokens(ctx.lineOf(start), ctx.lineOf(start)), data: extra });
@@ -62,7 +64,7 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
     const pseudo = k === ctx.lineCount - 1 && start === text.length;
     const blank = k < ctx.lineCount && !pseudo && /^[ \t]*$/.test(line);
     if (blank) {
-      if (line.length > 0 && !(markdown && /^ {2,}$/.test(line))) {
+      if (line.length > 0 && !(markdown && /^ {2,}$/.test(line)) && !inString[k] && !(k > 0 && inString[k - 1])) {
         push('whitespace.trailing', start, start + line.length, [{ start, end: start + line.length, newText: '' }], true, 'white space on a blank line');
       }
       if (blankRun === 0) blankFrom = k;
@@ -82,7 +84,8 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
     const trail = /[ \t]+$/.exec(line);
     if (trail) {
       const hardBreak = markdown && /^ {2,}$/.test(trail[0]);
-      if (!hardBreak) push('whitespace.trailing', start + trail.index, start + line.length, [{ start: start + trail.index, end: start + line.length, newText: '' }], true, 'trailing white space');
+      // Inside a multi-line string the blanks are part of the value.
+      if (!hardBreak && !inString[k]) push('whitespace.trailing', start + trail.index, start + line.length, [{ start: start + trail.index, end: start + line.length, newText: '' }], true, 'trailing white space');
     }
 
     // Mixed indentation.
