@@ -49,9 +49,9 @@ export function ensureCodeServer(log = (s) => process.stderr.write(s + '\n')) {
 /**
  * Starts code-server with `workspace` open, in a fresh temporary home (the extension under test is loaded through the
  * workbench URL, see test/e2e/runner.mjs, unless `install` names .vsix files to install into the extensions folder
- * first). Resolves with its URL and a `stop()` that ends its whole process group.
+ * first; `settings` are added to the user settings). Resolves with its URL and a `stop()` that ends its whole process group.
  */
-export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = true, install = [] } = {}) {
+export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = true, install = [], settings = {} } = {}) {
   const entry = ensureCodeServer();
   const home = mkdtempSync(join(tmpdir(), 'tokscope-home-'));
   const data = join(home, 'data');
@@ -65,8 +65,12 @@ export function startCodeServer({ workspace, extensionsDir, port = 0, trusted = 
       'update.mode': 'none',
       // The samples sit inside this repository; the prompt to open it would cover the editor.
       'git.openRepositoryInParentFolders': 'never',
+      ...settings,
     }),
   );
+  // Settings of scope machine / machine-overridable (paths, endpoints) are read from the remote's Machine settings.
+  mkdirSync(join(data, 'Machine'), { recursive: true });
+  writeFileSync(join(data, 'Machine', 'settings.json'), JSON.stringify(settings));
   writeFileSync(join(home, 'config.yaml'), 'auth: none\n');
   const env = { ...process.env, HOME: home, TMPDIR: home };
   const dirs = ['--config', join(home, 'config.yaml'), '--user-data-dir', data, '--extensions-dir', extensionsDir ?? join(home, 'exts')];

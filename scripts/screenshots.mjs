@@ -1,6 +1,10 @@
 // `npm run screenshots`: PNGs of the real run for the README (docs/screenshots/): the status bar and line counts,
-// token boundaries, the heat map, a hover, the compare panel, the Tokompiler view and the domain savings report. code-server + headless Chromium, as in the integration tests.
-import { mkdirSync } from 'node:fs';
+// token boundaries, the heat map, a hover, the compare panel, the Tokompiler view, the domain savings report and a FIM
+// completion with its status (the test suite's tiny random-weight GGUF in process: the completion's text is noise, the
+// picture is of how the editor shows it). code-server + headless Chromium, as in the integration tests.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCodeServer } from './codeServer.mjs';
@@ -10,7 +14,11 @@ const samples = join(root, 'samples');
 const out = join(root, 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
 
-const cs = await startCodeServer({ workspace: samples });
+const model = join(mkdtempSync(join(tmpdir(), 'tokscope-shots-')), 'tiny.gguf');
+execFileSync(process.execPath, [join(root, 'out', 'test', 'tools', 'writeTinyGguf.js'), model]);
+// Word suggestions off: their list would cover the inline completion in the FIM picture.
+const fim = { 'files.autoSave': 'off', 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, 'editor.wordBasedSuggestions': 'off', 'tokscope.fim.enabled': true, 'tokscope.fim.backend': 'inProcess', 'tokscope.fim.modelPath': model, 'tokscope.fim.threads': 1, 'tokscope.fim.maxLength': 40 };
+const cs = await startCodeServer({ workspace: samples, settings: fim });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -68,6 +76,20 @@ try {
   await command('tokscope: Domain Savings Report');
   await page.waitForTimeout(6000); // the first report loads the domain and KL3M tokenizers
   await page.screenshot({ path: join(out, 'report.png') });
+  await page.keyboard.press('Escape');
+  await command('View: Close All Editors');
+  await page.waitForTimeout(800);
+  await open('tokens.py');
+  await statusReady();
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n\ndef summa', { delay: 40 });
+  await page.waitForSelector('.ghost-text-decoration, .ghost-text', { timeout: 30000 }).catch(() => undefined);
+  await page.locator('.statusbar-item', { hasText: 'FIM' }).first().hover();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(out, 'fim.png') });
+  await command('File: Revert File'); // the sample stays as it is in the repository
+  await page.waitForTimeout(800);
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
