@@ -8,6 +8,7 @@
  * The worker bundle is built here with esbuild (out/dynamicWorker.js) until scripts/build.mjs makes one in dist/.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { fitTexts } from '../../server/src/dynamic/batch';
@@ -106,11 +107,14 @@ function workspaceFiles(bytes: number): { files: string[]; bytes: number } {
 
 export interface DynamicBench {
   savings: SavingRow[];
-  workspace: { files: number; bytes: number; workers: number; ms: number; oneThreadMs: number; progressCalls: number; abortMs: number };
-  documents: Array<{ name: string; lines: number; ms: number; suggestions: number }>;
+  workspace: { files: number; bytes: number; workers: number; ms: number; cpuMs: number; oneThreadMs: number; oneThreadCpuMs: number; progressCalls: number; abortMs: number; encodeMs: number; fitMs: number };
+  documents: Array<{ name: string; lines: number; bytes: number; ms: number; cpuMs: number; suggestions: number }>;
+  /** One-minute load average at the start and the end: these machines are shared, and wall times follow the load. */
+  load: [number, number];
 }
 
 export async function measureDynamic(): Promise<DynamicBench> {
+  const loadStart = loadavg()[0];
   const workerScript = buildWorker();
   const shared = sharedDataDir();
   const rows: SavingRow[] = [];
@@ -121,12 +125,18 @@ export async function measureDynamic(): Promise<DynamicBench> {
   const inputs = ws.files.map((path) => ({ path }));
   const options = { tokenizer: 'o200k_base', boundary: 'superword' as const, maxMerges: 1000, workerScript };
   let progressCalls = 0;
+  const cpuOf = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  let c0 = process.cpuUsage();
   let t0 = now();
   const threaded = await analyzeWorkspace(inputs, { ...options, workers: 2, onProgress: () => progressCalls++ });
   const ms = now() - t0;
+  // process.cpuUsage covers every thread of the process, the workers' included.
+  const cpuMs = cpuOf(process.cpuUsage(c0));
+  c0 = process.cpuUsage();
   t0 = now();
   await analyzeWorkspace(inputs, { ...options, workers: 0 });
   const oneThreadMs = now() - t0;
+  const oneThreadCpuMs = cpuOf(process.cpuUsage(c0));
   // Cancellation: abort at the first progress report; time until the promise settles.
   const controller = new AbortController();
   t0 = now();
@@ -153,21 +163,26 @@ export async function measureDynamic(): Promise<DynamicBench> {
   };
   const code = tenK(walk(join(projectRoot(), 'server', 'src'), (p) => p.endsWith('.ts')).map((f) => readFileSync(f, 'utf8')).join('\n'));
   const docs: Array<[string, string, string]> = [['server/src TypeScript', code, 'typescript']];
-  if (shared) docs.push(['legal text (COMPS-1088)', tenK(readFileSync(join(shared, 'legal', 'COMPS-1088.txt'), 'utf8')), 'plaintext']);
+  if (shared) docs.push(['legal text (113publ121, first 10,000 lines)', tenK(readFileSync(join(shared, 'legal', '113publ121-uslm.txt'), 'utf8')), 'plaintext']);
   for (const [name, text, languageId] of docs) {
     const times: number[] = [];
+    const cpu: number[] = [];
     let n = 0;
     for (let k = 0; k < 5; k++) {
+      const c = process.cpuUsage();
       const t = now();
       n = suggestDocument(text, { tokenizer: tok, languageId, compare: others }).suggestions.length;
       times.push(now() - t);
+      const u = process.cpuUsage(c);
+      cpu.push((u.user + u.system) / 1000);
     }
-    documents.push({ name, lines: text.split('\n').length, ms: median(times), suggestions: n });
+    documents.push({ name, lines: text.split('\n').length, bytes: Buffer.byteLength(text), ms: median(times), cpuMs: median(cpu), suggestions: n });
   }
   return {
     savings: rows,
-    workspace: { files: threaded.report.files, bytes: ws.bytes, workers: threaded.report.workers, ms, oneThreadMs, progressCalls, abortMs },
+    workspace: { files: threaded.report.files, bytes: ws.bytes, workers: threaded.report.workers, ms, cpuMs, oneThreadMs, oneThreadCpuMs, progressCalls, abortMs, ...threaded.report.timings },
     documents,
+    load: [loadStart, loadavg()[0]],
   };
 }
 
@@ -181,8 +196,10 @@ export function dynamicTables(d: DynamicBench): string {
     ),
     '',
     `workspace: ${d.workspace.files} files, ${(d.workspace.bytes / MB).toFixed(1)} MB (o200k_base, superword, 1000 merges, suggestions per file): ` +
-      `${fmt(d.workspace.ms / 1000, 1)} s on ${d.workspace.workers} workers (${d.workspace.progressCalls} progress reports), ${fmt(d.workspace.oneThreadMs / 1000, 1)} s on one thread; ` +
-      `an abort settles in ${fmt(d.workspace.abortMs, 0)} ms`,
-    table(['document', 'lines', 'suggestions', 'ms (median of 5)'], d.documents.map((r) => [r.name, String(r.lines), String(r.suggestions), fmt(r.ms, 0)])),
+      `${fmt(d.workspace.ms / 1000, 1)} s wall (${fmt(d.workspace.encodeMs / 1000, 1)} s reading, encoding, suggestions; ${fmt(d.workspace.fitMs / 1000, 1)} s learning and measuring merges), ` +
+      `${fmt(d.workspace.cpuMs / 1000, 1)} s CPU, on ${d.workspace.workers} workers (${d.workspace.progressCalls} progress reports); ` +
+      `${fmt(d.workspace.oneThreadMs / 1000, 1)} s wall, ${fmt(d.workspace.oneThreadCpuMs / 1000, 1)} s CPU on one thread; an abort settles in ${fmt(d.workspace.abortMs, 0)} ms`,
+    table(['document', 'lines', 'KB', 'suggestions', 'wall ms (median of 5)', 'CPU ms'], d.documents.map((r) => [r.name, String(r.lines), String(Math.round(r.bytes / 1024)), String(r.suggestions), fmt(r.ms, 0), fmt(r.cpuMs, 0)])),
+    `load average (1 min) ${fmt(d.load[0], 1)} at the start, ${fmt(d.load[1], 1)} at the end, on ${availableParallelism()} cores: wall times grow with it`,
   ].join('\n');
 }

@@ -23,52 +23,69 @@ export interface Phrase {
 
 export function findPhrases(ctx: DocContext, limit = 20, enc?: { offsets: Uint32Array }): Phrase[] {
   const { text } = ctx;
-  // Words of every line (UTF-16 offsets into the text), and whether each is "content" (four characters or more).
+  // Words of every line as ids (same text, same id), with their UTF-16 ranges and whether a single space precedes.
   const word = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
-  const lines: Int32Array[] = [];
+  const wordIds = new Map<string, number>();
+  const lines: Array<{ ids: Int32Array; ranges: Int32Array; spaced: Uint8Array }> = [];
   for (let k = 0; k < ctx.lineCount; k++) {
     const line = ctx.lineText(k);
     const base = ctx.lineStarts[k];
-    const ws: number[] = [];
-    for (let m = word.exec(line); m; m = word.exec(line)) ws.push(base + m.index, base + m.index + m[0].length);
-    if (ws.length >= 4) lines.push(Int32Array.from(ws));
+    const ids: number[] = [];
+    const ranges: number[] = [];
+    for (let m = word.exec(line); m; m = word.exec(line)) {
+      let id = wordIds.get(m[0]);
+      if (id === undefined) wordIds.set(m[0], (id = wordIds.size));
+      ids.push(id);
+      ranges.push(base + m.index, base + m.index + m[0].length);
+    }
+    if (ids.length < 2) continue;
+    const spaced = new Uint8Array(ids.length);
+    for (let q = 1; q < ids.length; q++) spaced[q] = ranges[2 * q] === ranges[2 * q - 1] + 1 && text.charCodeAt(ranges[2 * q - 1]) === 32 ? 1 : 0;
+    lines.push({ ids: Int32Array.from(ids), ranges: Int32Array.from(ranges), spaced });
   }
-  // Apriori: an n-word phrase can occur MIN_OCCURRENCES times only if its first n − 1 words do, so each length is
-  // counted only where the shorter prefix was frequent — most of a long document's n-grams are never built.
-  let prev: Map<string, number> | undefined;
-  const frequentKeys = new Set<string>();
+  // Apriori over numeric keys: an n-word phrase can occur MIN_OCCURRENCES times only if its first n − 1 words do, so
+  // n-grams are extended only from frequent prefixes; gram ids stand for frequent prefixes (key = prefix × 2^22 + word).
+  const SHIFT = 4194304;
+  let gid = lines.map((l) => Int32Array.from(l.ids));
+  let nextGram = 0;
+  const starts = new Map<number, number[]>();
+  const ends = new Map<number, number>();
   for (let n = 2; n <= MAX_WORDS; n++) {
-    const counts = new Map<string, number>();
-    for (const ws of lines) {
-      const words = ws.length >> 1;
-      for (let i = 0; i + n <= words; i++) {
-        const s = ws[2 * i];
-        if (!singleSpaced(text, ws, i, n)) continue;
-        if (prev && (prev.get(text.slice(s, ws[2 * (i + n - 2) + 1])) ?? 0) < MIN_OCCURRENCES) continue;
-        const key = text.slice(s, ws[2 * (i + n - 1) + 1]);
+    const counts = new Map<number, number>();
+    lines.forEach((l, li) => {
+      const g = gid[li];
+      for (let i = 0; i + n <= l.ids.length; i++) {
+        if (g[i] < 0 || !l.spaced[i + n - 1]) continue;
+        const key = g[i] * SHIFT + l.ids[i + n - 1];
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
-    }
-    for (const [key, c] of counts) if (c >= MIN_OCCURRENCES) frequentKeys.add(key);
-    prev = counts;
+    });
+    const ids = new Map<number, number>();
+    for (const [key, c] of counts) if (c >= MIN_OCCURRENCES) ids.set(key, nextGram++);
+    gid = lines.map((l, li) => {
+      const g = gid[li];
+      const out = new Int32Array(l.ids.length).fill(-1);
+      for (let i = 0; i + n <= l.ids.length; i++) {
+        if (g[i] < 0 || !l.spaced[i + n - 1]) continue;
+        const id = ids.get(g[i] * SHIFT + l.ids[i + n - 1]);
+        if (id === undefined) continue;
+        out[i] = id;
+        let content = false;
+        for (let q = i; q < i + n && !content; q++) content = l.ranges[2 * q + 1] - l.ranges[2 * q] >= 4;
+        if (!content) continue;
+        const list = starts.get(id);
+        if (list) list.push(l.ranges[2 * i]);
+        else {
+          starts.set(id, [l.ranges[2 * i]]);
+          ends.set(id, l.ranges[2 * (i + n - 1) + 1] - l.ranges[2 * i]);
+        }
+      }
+      return out;
+    });
+    if (ids.size === 0) break;
   }
   const counts = new Map<string, number[]>();
-  for (const ws of lines) {
-    const words = ws.length >> 1;
-    for (let i = 0; i < words; i++) {
-      for (let n = 2; n <= MAX_WORDS && i + n <= words; n++) {
-        if (!singleSpaced(text, ws, i, n)) break;
-        let content = false;
-        for (let q = i; q < i + n && !content; q++) content = ws[2 * q + 1] - ws[2 * q] >= 4;
-        if (!content) continue;
-        const key = text.slice(ws[2 * i], ws[2 * (i + n - 1) + 1]);
-        if (!frequentKeys.has(key)) continue;
-        const list = counts.get(key);
-        if (list) list.push(ws[2 * i]);
-        else counts.set(key, [ws[2 * i]]);
-      }
-    }
-  }
+  for (const [id, list] of starts) counts.set(text.slice(list[0], list[0] + ends.get(id)!), list);
   const frequent = [...counts].filter(([, starts]) => starts.length >= MIN_OCCURRENCES);
   if (frequent.length === 0) return [];
   const offsets = (enc ?? ctx.tok.encode(text)).offsets;
@@ -103,12 +120,6 @@ export function findPhrases(ctx: DocContext, limit = 20, enc?: { offsets: Uint32
     if (kept.length >= limit) break;
   }
   return kept;
-}
-
-/** Whether words i … i+n−1 are separated by single spaces (U+0020) only. */
-function singleSpaced(text: string, ws: Int32Array, i: number, n: number): boolean {
-  for (let q = i + 1; q < i + n; q++) if (ws[2 * q] !== ws[2 * q - 1] + 1 || text.charCodeAt(ws[2 * q - 1]) !== 32) return false;
-  return true;
 }
 
 export function phraseSuggestions(ctx: DocContext, limit = 20, enc?: { offsets: Uint32Array }): Suggestion[] {
