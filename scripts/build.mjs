@@ -67,6 +67,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] }),
   // The compare panel's webview script runs in the browser sandbox.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['media/compare.ts'], outfile: 'dist/webview.js' }),
+  // The dynamic-tokenization report's webview script.
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['media/dynamic.ts'], outfile: 'dist/dynamicWebview.js' }),
   esbuild.build({
     ...common,
     entryPoints: testEntries('test').filter((p) => !p.includes('fixtures')),

@@ -5,6 +5,7 @@ import { splitByBudget, tokenStarts } from './budget';
 import type { ServerSupervisor } from './client';
 import { config, type OverlayMode } from './config';
 import type { ComparePanel } from './features/comparePanel';
+import type { DynamicReportPanel } from './features/dynamicReportPanel';
 import type { Kl3mDownloads } from './features/kl3mDownloads';
 import type { TokompilerView } from './features/tokompilerView';
 import { log, showError } from './log';
@@ -17,6 +18,7 @@ type Command = (client: LanguageClient, features: Features, ...args: unknown[]) 
 export interface Features {
   compare: ComparePanel | undefined;
   tokompiler: TokompilerView | undefined;
+  dynamicReport: DynamicReportPanel | undefined;
   supervisor: ServerSupervisor;
   kl3m: Kl3mDownloads;
 }
@@ -121,6 +123,13 @@ export const COMMANDS: Record<string, Command> = {
     if (format === undefined) return undefined;
     if (!isExportFormat(format)) return showError(`the export format must be 'markdown' or 'csv', not ${String(format)}`);
     return features.compare?.exportReport(format);
+  },
+  /**
+   * Batch merges for the active document or the workspace ('document' / 'workspace' as the first argument, else
+   * asked) in the report panel; returns the result (for tests).
+   */
+  async dynamicReport(_client, features, scope) {
+    return features.dynamicReport?.show(scope);
   },
   /** Opens the code as the Tokompiler sees it beside the active editor; returns the view's URI (for tests). */
   async showTokompilerView(_client, features) {

@@ -3,6 +3,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient, ServerSupervisor } from './client';
 import { type Features, registerCommands } from './commands';
 import { ComparePanel } from './features/comparePanel';
+import { DynamicHints } from './features/dynamicDiagnostics';
+import { DynamicReportPanel } from './features/dynamicReportPanel';
 import { InlineCompletions } from './features/inlineCompletion';
 import { Kl3mDownloads } from './features/kl3mDownloads';
 import { Overlays } from './features/overlays';
@@ -30,6 +32,10 @@ export interface TokscopeApi {
   tokompilerTokens(view: string): number | undefined;
   /** The FIM status item and how many completion requests reached the server. */
   fim(): { status: string; tooltip: string; requests: number; lastInsert: string | undefined };
+  /** Dynamic-tokenization hints on a document now, hint answers applied, and rows the report panel last rendered. */
+  dynamic(uri?: string): { hints: number; updates: number; reportRows: number };
+  /** Writes the last dynamic report's merges to a path (the Export button without its save dialog). */
+  dynamicExport(path: string): Promise<string | undefined>;
 }
 
 /** Wiring only: start the server, then the features that draw what it computes. */
@@ -38,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
   const supervisor = new ServerSupervisor();
   context.subscriptions.push(supervisor);
   client = createClient(context, supervisor);
-  const features: Features = { compare: undefined, tokompiler: undefined, supervisor, kl3m: new Kl3mDownloads(context.globalStorageUri) };
+  const features: Features = { compare: undefined, tokompiler: undefined, dynamicReport: undefined, supervisor, kl3m: new Kl3mDownloads(context.globalStorageUri) };
   context.subscriptions.push(features.kl3m);
   registerCommands(context, () => client, features);
   const server = {
@@ -51,14 +57,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     await client.start();
   } catch (e) {
     await showError(`the language server did not start: ${(e as Error).message}`);
-    return { ...server, statusBar: () => '', compareRendered: () => 0, domainReportRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined, fim: () => ({ status: '', tooltip: '', requests: 0, lastInsert: undefined }) };
+    return { ...server, statusBar: () => '', compareRendered: () => 0, domainReportRendered: () => 0, overlays: () => ({ mode: 'off', decorations: [], colors: [], draws: 0 }), tokompilerTokens: () => undefined, fim: () => ({ status: '', tooltip: '', requests: 0, lastInsert: undefined }), dynamic: () => ({ hints: 0, updates: 0, reportRows: 0 }), dynamicExport: async () => undefined };
   }
   const statusBar = new StatusBar(client);
   const overlays = new Overlays(client, context.extension.packageJSON?.contributes?.colors);
   features.compare = new ComparePanel(context, client);
   features.tokompiler = new TokompilerView(client);
   const completions = new InlineCompletions(client);
-  context.subscriptions.push(statusBar, overlays, features.compare, features.tokompiler, completions);
+  const hints = new DynamicHints(client);
+  features.dynamicReport = new DynamicReportPanel(context, client);
+  context.subscriptions.push(statusBar, overlays, features.compare, features.tokompiler, completions, hints, features.dynamicReport);
   log.info(`tokscope ${context.extension.packageJSON.version} active`);
   return {
     ...server,
@@ -68,6 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Toksco
     overlays: () => ({ ...overlays.drawn, draws: overlays.draws }),
     tokompilerTokens: (view) => features.tokompiler?.last.get(view)?.tokenCount,
     fim: () => ({ status: completions.statusText, tooltip: completions.statusTooltip, requests: completions.requests, lastInsert: completions.last?.items[0]?.insertText }),
+    dynamic: (uri) => ({ hints: uri ? hints.count(vscode.Uri.parse(uri)) : 0, updates: hints.updates, reportRows: features.dynamicReport?.rendered ?? 0 }),
+    dynamicExport: async (path) => (await features.dynamicReport?.exportMerges(vscode.Uri.file(path)))?.fsPath,
   };
 }
 

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TokscopeApi } from '../../client/src/extension';
+import type { DynamicReportResult } from '../../server/src/protocol';
 import { TINY_BPE } from '../unit/tinyBpe';
 import { tinyLlamaGguf } from '../fixtures/fim/gguf/writeGguf';
 
@@ -272,6 +273,70 @@ test('FIM: the in-process model (node-llama-cpp, a tiny GGUF) completes at the c
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('dynamic hints: a long number and trailing white space get tokscope hints; their quick fix and the fix-all change only what they say', async () => {
+  // An untitled copy: edits to the sample file itself could be auto-saved.
+  const original = fs.readFileSync(path.join(samples, 'dynamic-sample.md'), 'utf8');
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: original });
+  await vscode.window.showTextDocument(doc);
+  const uri = doc.uri.toString();
+  const ours = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'tokscope');
+  const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
+  try {
+    await until('tokscope hints', () => (ours().some((d) => codeOf(d) === 'number.rightToLeft') && ours().some((d) => codeOf(d) === 'whitespace.trailing') ? true : undefined), 30000);
+    assert.equal(api.dynamic(uri).hints, ours().length);
+    assert.ok(ours().every((d) => d.severity === vscode.DiagnosticSeverity.Hint));
+    const number = ours().find((d) => codeOf(d) === 'number.rightToLeft' && doc.getText(d.range) === '1234567')!;
+    assert.ok(number, `the hint is on 1234567: ${JSON.stringify(ours().map((d) => [codeOf(d), d.range, doc.getText(d.range)]))} v${doc.version}`);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, number.range);
+    const fix = actions.find((a) => a.title.startsWith('Group digits right to left: 1,234,567 ('));
+    assert.ok(fix, actions.map((a) => a.title).join(' | '));
+    assert.match(fix.title, /\((\+|−)\d+ tokens?\)$/);
+    assert.equal(fix.kind?.value, 'quickfix');
+    assert.equal(doc.getText(), original, 'nothing is applied by asking');
+    const at = doc.offsetAt(number.range.start);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.equal(doc.getText(), original.slice(0, at) + '1,234,567' + original.slice(at + '1234567'.length));
+    // The hints follow the edit (after the debounce); then the fix-all removes the trailing blanks and one pair of the
+    // four blank lines, and nothing else.
+    const edited = doc.getText();
+    const fixAll = await until('the fix-all for the new version', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), 'source.fixAll.tokscope');
+      return all.find((a) => a.title.startsWith('Fix all safe tokscope suggestions'));
+    }, 30000);
+    assert.equal(fixAll.kind?.value, 'source.fixAll.tokscope');
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit!));
+    assert.equal(doc.getText(), edited.replace('of this Lease. \t \n', 'of this Lease.\n').replace('\n\n\n\n\n', '\n\n\n'));
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+});
+
+test('the dynamic tokenization report renders for the document and the workspace; its merges export', async () => {
+  const doc = await vscode.workspace.openTextDocument(path.join(samples, 'dynamic-sample.md'));
+  await vscode.window.showTextDocument(doc);
+  const result = (await vscode.commands.executeCommand<DynamicReportResult>('tokscope.dynamicReport', 'document'))!;
+  assert.equal(result.scope, 'document');
+  assert.equal(result.report.tokenizer, 'o200k_base');
+  assert.ok(result.report.final.saving > 0, 'repeated phrases merge');
+  const rows = await until('the report to render', () => api.dynamic().reportRows || undefined);
+  assert.equal(rows, result.report.steps.length + result.report.top.length);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokscope-e2e-dyn-'));
+  try {
+    const written = (await api.dynamicExport(path.join(dir, 'merges.json')))!;
+    const file = JSON.parse(fs.readFileSync(written, 'utf8'));
+    assert.equal(file.format, 'tokscope-dynamic/1');
+    assert.equal(file.merges.length, result.report.learned);
+    assert.equal(file.provenance.tokensAfter, result.report.final.tokens);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const ws = (await vscode.commands.executeCommand<DynamicReportResult>('tokscope.dynamicReport', 'workspace'))!;
+  assert.equal(ws.scope, 'workspace');
+  assert.ok(ws.files >= 6, `files: ${ws.files}`);
+  await until('the workspace report to render', () => (api.dynamic().reportRows === ws.report.steps.length + ws.report.top.length ? true : undefined));
+  await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
 });
 
 /** Waits until the server runs in a process other than `old`; returns its pid. */
