@@ -28,8 +28,11 @@ const n = (x: number) => x.toLocaleString('en-US');
 /** A token's text with its blanks visible. */
 const visible = (s: string) => s.replace(/ /g, '·').replace(/\t/g, '→').replace(/\n/g, '⏎');
 
-function table(head: string[], rows: Array<Array<string | HTMLElement>>, numeric: (col: number) => boolean): HTMLTableElement {
+/** A table in a box that scrolls sideways when the panel is narrow. */
+function table(head: string[], rows: Array<Array<string | HTMLElement>>, numeric: (col: number) => boolean): HTMLElement {
+  const box = el('div', 'scroll');
   const t = el('table');
+  box.append(t);
   const tr = el('tr');
   for (const h of head) tr.append(el('th', undefined, h));
   t.append(tr);
@@ -42,14 +45,14 @@ function table(head: string[], rows: Array<Array<string | HTMLElement>>, numeric
     });
     t.append(r);
   }
-  return t;
+  return box;
 }
 
 /** Saving in % against merges (log scale): the batch itself, and the held-out part when there is one. */
 function curve(view: DynamicView): SVGElement {
   const width = 520;
   const height = 200;
-  const pad = { left: 44, bottom: 28, top: 10, right: 12 };
+  const pad = { left: 44, bottom: 28, top: 10, right: 28 };
   const root = svg('svg', { viewBox: `0 0 ${width + pad.left + pad.right} ${height + pad.top + pad.bottom}`, class: 'curve', role: 'img' });
   const before = view.curve[0]?.tokens ?? 0;
   const maxPct = curveMaxPct(view.curve, before, view.heldOutBefore);
@@ -57,10 +60,11 @@ function curve(view: DynamicView): SVGElement {
   const g = svg('g', { transform: `translate(${pad.left},${pad.top})` });
   root.append(svg('title', {}, 'Token saving (%) against the number of merges (log scale)'), g);
   g.append(svg('line', { x1: 0, y1: height, x2: width, y2: height, class: 'axis' }), svg('line', { x1: 0, y1: 0, x2: 0, y2: height, class: 'axis' }));
-  for (let k = 0; k <= 4; k++) {
-    const y = height - (height * k) / 4;
+  // maxPct is a multiple of 5: five steps give whole percents.
+  for (let k = 0; k <= 5; k++) {
+    const y = height - (height * k) / 5;
     g.append(svg('line', { x1: 0, y1: y, x2: width, y2: y, class: 'grid' }));
-    g.append(svg('text', { x: -6, y: y + 4, 'text-anchor': 'end', class: 'label' }, `${((maxPct * k) / 4).toFixed(maxPct < 20 ? 1 : 0)}%`));
+    g.append(svg('text', { x: -6, y: y + 4, 'text-anchor': 'end', class: 'label' }, `${(maxPct * k) / 5}%`));
   }
   const maxM = Math.max(1, ...view.curve.map((p) => p.merges));
   for (let m = 1; m <= maxM; m *= 10) {

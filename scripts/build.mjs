@@ -67,6 +67,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] }),
   // The compare panel's webview script runs in the browser sandbox.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['media/compare.ts'], outfile: 'dist/webview.js' }),
+  // The workspace analysis's worker thread (server/src/dynamic/workspace.ts finds it beside dist/server.js).
+  esbuild.build({ ...common, entryPoints: ['server/src/dynamic/worker.ts'], outfile: 'dist/dynamicWorker.js' }),
   // The dynamic-tokenization report's webview script.
   esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['media/dynamic.ts'], outfile: 'dist/dynamicWebview.js' }),
   esbuild.build({

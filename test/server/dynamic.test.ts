@@ -235,6 +235,27 @@ test('report of workspace files: open buffers win over disk, binary files are sk
   }
 });
 
+test('a workspace report over 256 KiB runs on worker threads and gives the figures of the calling thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokscope-dyn-workers-'));
+  const server = await startServer({ dynamic: { merges: 100 } });
+  try {
+    const texts = [0, 1, 2].map((i) => `Clause ${i}: the Guarantor guarantees the obligations of the Borrower under section ${i}.\n`.repeat(Math.ceil(100_000 / 80)));
+    const paths = texts.map((t, i) => {
+      const p = join(dir, `clause${i}.txt`);
+      writeFileSync(p, t);
+      return p;
+    });
+    const res = await server.connection.sendRequest<DynamicReportResult>('tokscope/dynamicReport', { uris: paths.map((p) => pathToFileURL(p).href) });
+    assert.ok(res.workers > 0, 'worker threads (dist/dynamicWorker.js)');
+    const { report } = await analyzeWorkspace(paths.map((path) => ({ path })), { tokenizer: 'o200k_base', boundary: 'superword', maxMerges: 100, checkpoints: [10, 100], workers: 0 });
+    assert.deepEqual(res.report, JSON.parse(JSON.stringify(report.merges)));
+    assert.equal(res.tokens, report.tokens);
+  } finally {
+    assert.equal(await server.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a workspace report is cancelled between batches; suggestions answer a cancellation', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tokscope-dyn-cancel-'));
   const server = await startServer({});
