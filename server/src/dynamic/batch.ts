@@ -88,15 +88,23 @@ export function curveMs(max: number): number[] {
  * The whole report for a batch already cut into a fitting bag (`all`) and, for the held-out figures, a training part
  * and a held-out part (either may be empty: no held-out figures then).
  */
-export function reportBags(tok: Tokenizer, options: FitOptions, all: Chunks, train?: Chunks, heldOut?: Chunks): { report: BatchReport; fit: Fit } {
+export function reportBags(
+  tok: Tokenizer,
+  options: FitOptions,
+  all: Chunks,
+  train?: Chunks,
+  heldOut?: Chunks,
+  /** Work done elsewhere (a worker learned the training part's merges while this thread learned all). */
+  done: { all?: Fit; trainMerges?: Array<[number, number]> } = {},
+): { report: BatchReport; fit: Fit } {
   const minFrequency = options.minFrequency ?? 2;
   const checkpoints = (options.checkpoints ?? [10, 100, 1000]).filter((m) => m <= options.maxMerges);
-  const fit = fitBag(tok, all, options.maxMerges, minFrequency);
+  const fit = done.all ?? fitBag(tok, all, options.maxMerges, minFrequency);
   const learned = fit.merges.length;
   let held: { tokensAt: Float64Array; tokens: number } | undefined;
   if (train && heldOut && heldOut.tokens > 0 && train.tokens > 0) {
-    const part = fitBag(tok, train, options.maxMerges, minFrequency);
-    held = { tokensAt: cumulative(heldOut.tokens, measureJoins(part.table, heldOut)), tokens: heldOut.tokens };
+    const table = done.trainMerges ? new MergeTable(tok.vocabSize, done.trainMerges) : fitBag(tok, train, options.maxMerges, minFrequency).table;
+    held = { tokensAt: cumulative(heldOut.tokens, measureJoins(table, heldOut)), tokens: heldOut.tokens };
   }
   const bytes = pieceBytes(tok, fit.merges);
   const widths = pieceWidths(tok.vocabSize, fit.merges);

@@ -1,18 +1,30 @@
 /**
  * Worker-thread entry of the workspace analysis (bundled as its own file; see workspace.ts for how it is found).
- * Messages in: `{ type: 'init', settings }`, `{ type: 'jobs', jobs }`, `{ type: 'finish' }`; out: `{ type: 'done',
- * summaries }` after each batch of jobs, `{ type: 'bags', train, heldOut }` after finish, `{ type: 'error', message }`.
+ * Messages in: `{ type: 'init', settings }`, `{ type: 'jobs', jobs }`, `{ type: 'finish' }`, `{ type: 'learn', … }`;
+ * out: `{ type: 'done', summaries }` after each batch of jobs, `{ type: 'bags', train, heldOut }` after finish,
+ * `{ type: 'merges', merges }` after learn, `{ type: 'error', message }`.
  */
 import { parentPort } from 'node:worker_threads';
+import { trainMerges } from '../domain/train';
+import { ChunkList, type PackedBag } from './bag';
 import { FileWorker, type FileJob, type WorkSettings } from './fileWork';
 
-export type WorkerIn = { type: 'init'; settings: WorkSettings } | { type: 'jobs'; jobs: FileJob[] } | { type: 'finish' };
+export type WorkerIn =
+  | { type: 'init'; settings: WorkSettings }
+  | { type: 'jobs'; jobs: FileJob[] }
+  | { type: 'finish' }
+  /** Learn merges on packed chunks (the held-out fit, beside the calling thread's fit on all files). */
+  | { type: 'learn'; chunks: PackedBag; baseSize: number; maxMerges: number; minFrequency: number };
 
 let worker: FileWorker | undefined;
 
 parentPort?.on('message', (msg: WorkerIn) => {
   try {
-    if (msg.type === 'init') worker = new FileWorker(msg.settings);
+    if (msg.type === 'learn') {
+      const list = ChunkList.of([msg.chunks]);
+      const { merges } = trainMerges(list.chunks, { baseSize: msg.baseSize, merges: msg.maxMerges, minFrequency: msg.minFrequency });
+      parentPort!.postMessage({ type: 'merges', merges });
+    } else if (msg.type === 'init') worker = new FileWorker(msg.settings);
     else if (msg.type === 'jobs') parentPort!.postMessage({ type: 'done', summaries: msg.jobs.map((j) => worker!.run(j)) });
     else {
       const train = worker!.train.pack();

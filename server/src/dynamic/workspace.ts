@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../tokenizers/paths';
 import type { RegistryOptions } from '../tokenizers/registry';
 import { ChunkList, type PackedBag } from './bag';
-import { type Fit, fitTexts, reportBags } from './batch';
+import { type Fit, fitBag, fitTexts, reportBags } from './batch';
 import { FileWorker, type FileJob, type FileSummary, readText, type WorkSettings } from './fileWork';
 import type { BoundaryMode } from './segments';
 import type { BatchReport } from './types';
@@ -139,7 +139,22 @@ export async function analyzeWorkspace(files: readonly WorkspaceFile[], options:
   } else {
     const all = ChunkList.of([train, heldOut]);
     const { getTokenizer } = await import('../tokenizers/registry');
-    result = reportBags(getTokenizer(options.tokenizer, options.registry), fitOptions, all, train, heldOut);
+    const tok = getTokenizer(options.tokenizer, options.registry);
+    const minFrequency = options.minFrequency ?? 2;
+    // With workers, the training part's merges (for the held-out figures) are learned on one while this thread
+    // learns the merges of all files: the two largest steps run side by side.
+    const side = nWorkers > 0 && train.tokens > 0 && heldOut.tokens > 0 ? learnInWorker(script!, pack(train), tok.vocabSize, options.maxMerges, minFrequency, options.signal) : undefined;
+    side?.catch(() => undefined);
+    let allFit: Fit;
+    try {
+      allFit = fitBag(tok, all, options.maxMerges, minFrequency);
+    } catch (e) {
+      void side?.then((r) => r.terminate(), () => undefined);
+      throw e;
+    }
+    const trainMerges = side ? (await side).merges : undefined;
+    options.signal?.throwIfAborted();
+    result = reportBags(tok, fitOptions, all, train, heldOut, { all: allFit, trainMerges });
   }
   const report: WorkspaceReport = {
     tokenizer: options.tokenizer,
@@ -253,5 +268,64 @@ function runWorkers(
       w.postMessage({ type: 'init', settings });
       feed(w, current);
     }
+  });
+}
+
+/** The chunks of a list as one packed bag (copied: the list's arrays stay with the calling thread). */
+function pack(list: ChunkList): PackedBag {
+  let total = 0;
+  for (const c of list.chunks) total += c.ids.length;
+  const ids = new Uint32Array(total);
+  const lengths = new Uint32Array(list.chunks.length);
+  const counts = new Float64Array(list.chunks.length);
+  let at = 0;
+  list.chunks.forEach((c, k) => {
+    ids.set(c.ids, at);
+    at += c.ids.length;
+    lengths[k] = c.ids.length;
+    counts[k] = c.count;
+  });
+  return { ids, lengths, counts, singles: list.singles };
+}
+
+/** Learns merges on a worker; resolves with them (and a way to stop the worker early). */
+function learnInWorker(
+  script: string,
+  chunks: PackedBag,
+  baseSize: number,
+  maxMerges: number,
+  minFrequency: number,
+  signal: AbortSignal | undefined,
+): Promise<{ merges: Array<[number, number]>; terminate: () => void }> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(script);
+    let settled = false;
+    const terminate = () => void w.terminate();
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      terminate();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    w.on('message', (msg: { type: string; merges?: Array<[number, number]>; message?: string }) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      terminate();
+      if (msg.type === 'merges') resolve({ merges: msg.merges!, terminate });
+      else reject(new Error(msg.message ?? 'dynamic worker: unexpected answer'));
+    });
+    w.on('error', (e) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
+    });
+    w.on('exit', () => {
+      if (settled) return;
+      settled = true;
+      reject(new Error('dynamic worker exited before answering'));
+    });
+    w.postMessage({ type: 'learn', chunks, baseSize, maxMerges, minFrequency }, [chunks.ids.buffer, chunks.lengths.buffer, chunks.counts.buffer] as ArrayBuffer[]);
   });
 }
