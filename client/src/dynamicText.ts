@@ -68,6 +68,18 @@ export function hintSwitches(get: (key: string) => unknown): HintSwitches {
 export const WORKSPACE_MAX_FILES = 2000;
 export const WORKSPACE_MAX_BYTES = 20 * 1024 * 1024;
 
+/** Folders a workspace report never reads: dependencies, dot folders (.git, …) and build outputs, as `tokscope suggest`. */
+export const SKIPPED_FOLDERS = ['node_modules', '.*', 'out', 'dist', 'build', 'target', '__pycache__'];
+
+/**
+ * The exclude glob for `workspace.findFiles`: the skipped folders and the user's `files.exclude` patterns that are on
+ * (an explicit exclude replaces that setting in findFiles, so it is merged here).
+ */
+export function excludeGlob(filesExclude: unknown): string {
+  const user = filesExclude !== null && typeof filesExclude === 'object' ? Object.entries(filesExclude as Record<string, unknown>).filter(([k, v]) => v === true && !/[{}]/.test(k)).map(([k]) => k) : [];
+  return `{${[...SKIPPED_FOLDERS.map((f) => `**/${f}/**`), ...user].join(',')}}`;
+}
+
 /** Files that look like text by their name: binary formats are not even sent (the server skips any that slip through). */
 const BINARY_EXT = /\.(png|jpe?g|gif|bmp|ico|webp|pdf|zip|gz|tgz|bz2|xz|7z|tar|jar|class|exe|dll|so|dylib|o|a|obj|wasm|bin|gguf|safetensors|pt|onnx|woff2?|ttf|otf|mp[34]|mov|avi|webm|sqlite|db|vsix|pyc|lock)$/i;
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { curveMaxPct, curvePoints, isFromWebview, isToWebview } from '../../media/dynamicMessages';
-import { dynamicView, fixAllTitle, fixTitle, hintSwitches, selectFiles, tokenDelta } from '../../client/src/dynamicText';
+import { dynamicView, excludeGlob, fixAllTitle, fixTitle, hintSwitches, selectFiles, tokenDelta } from '../../client/src/dynamicText';
 import type { DynamicReportResult } from '../../server/src/protocol';
 
 const edit = (newText: string) => [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText }];
@@ -31,6 +31,11 @@ test('hint switches: booleans or on; the master switch, or every family off, tur
   assert.deepEqual(from({ number: false, phrase: 'no' }).families, { number: false, identifier: true, whitespace: true, phrase: true });
   assert.equal(from({ enabled: false }).enabled, false);
   assert.equal(from({ number: false, identifier: false, whitespace: false, phrase: false }).enabled, false);
+});
+
+test('the exclude glob: dependencies, dot folders, build outputs and the files.exclude patterns that are on', () => {
+  assert.equal(excludeGlob(undefined), '{**/node_modules/**,**/.*/**,**/out/**,**/dist/**,**/build/**,**/target/**,**/__pycache__/**}');
+  assert.equal(excludeGlob({ '**/*.log': true, '**/tmp': false, '**/{a,b}': true }), '{**/node_modules/**,**/.*/**,**/out/**,**/dist/**,**/build/**,**/target/**,**/__pycache__/**,**/*.log}');
 });
 
 test('workspace files: binary names out, at most N files, never over the byte cap', () => {

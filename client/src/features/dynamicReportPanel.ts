@@ -4,13 +4,10 @@ import { type LanguageClient, WorkDoneProgress, type WorkDoneProgressBegin, type
 import { type Boundary, type FromWebview, isBoundary, isFromWebview, type ToWebview } from '../../../media/dynamicMessages';
 import { DynamicReportRequest, type DynamicReportResult } from '../../../server/src/protocol';
 import { config } from '../config';
-import { dynamicView, selectFiles, WORKSPACE_MAX_BYTES, WORKSPACE_MAX_FILES } from '../dynamicText';
+import { dynamicView, excludeGlob, selectFiles, WORKSPACE_MAX_BYTES, WORKSPACE_MAX_FILES } from '../dynamicText';
 import { log, showError } from '../log';
 
 type Target = { scope: 'document'; uri: vscode.Uri } | { scope: 'workspace'; uris: string[]; leftOut: number };
-
-/** Folders a workspace report never reads. */
-const EXCLUDE = '{**/node_modules/**,**/.git/**}';
 
 /**
  * "tokscope: Dynamic Tokenization Report": batch merges over the active document or the workspace's files in a
@@ -71,7 +68,8 @@ export class DynamicReportPanel implements vscode.Disposable {
   private async workspaceFiles(): Promise<{ uris: string[]; leftOut: number } | undefined> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'tokscope: finding files', cancellable: true }, async (_p, token) => {
       // Twice the cap is found, so that a binary or oversized file does not shrink the report much.
-      const uris = await vscode.workspace.findFiles('**/*', EXCLUDE, 2 * WORKSPACE_MAX_FILES, token);
+      const exclude = excludeGlob(vscode.workspace.getConfiguration('files').get('exclude'));
+      const uris = await vscode.workspace.findFiles('**/*', exclude, 2 * WORKSPACE_MAX_FILES, token);
       if (token.isCancellationRequested) return undefined;
       uris.sort((a, b) => (a.fsPath < b.fsPath ? -1 : a.fsPath > b.fsPath ? 1 : 0));
       const files: Array<{ uri: vscode.Uri; path: string; size: number }> = [];
