@@ -32,7 +32,7 @@ export function tokenizerName(v: unknown, trusted: boolean): string | undefined 
   if (typeof v !== 'string') return undefined;
   const name = v.trim();
   if (name === '' || name.length > 4096) return undefined;
-  return trusted || !/^(hf|gguf):/.test(name) ? name : undefined;
+  return trusted || !/^(hf|gguf|dynamic):/.test(name) ? name : undefined;
 }
 
 export function activeTokenizer(v: unknown, trusted: boolean): string {

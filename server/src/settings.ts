@@ -105,7 +105,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
  */
 export function allowedTokenizerName(name: unknown, trusted: boolean): name is string {
   if (typeof name !== 'string' || name.length === 0 || name.length > 4096) return false;
-  return trusted || !/^(hf|gguf):/.test(name);
+  return trusted || !/^(hf|gguf|dynamic):/.test(name);
 }
 
 function positiveInt(value: unknown, fallback: number): number {
@@ -169,7 +169,7 @@ export function sanitizeFim(raw: unknown, trusted: boolean): FimSettings {
   let backend = FIM_BACKENDS.find((b) => b === r.backend) ?? d.backend;
   if (!trusted && backend === 'inProcess') backend = 'auto';
   const tokenizer = str(r.tokenizer);
-  const tokenizerIsPath = /[\\/]|\.(json|gguf)$/i.test(tokenizer) || /^(hf|gguf):/.test(tokenizer);
+  const tokenizerIsPath = /[\\/]|\.(json|gguf)$/i.test(tokenizer) || /^(hf|gguf|dynamic):/.test(tokenizer);
   return {
     enabled: typeof r.enabled === 'boolean' ? r.enabled : d.enabled,
     backend,

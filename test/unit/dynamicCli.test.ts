@@ -37,6 +37,11 @@ test('suggest --json on one file: suggestions and merges with exact counts; --ex
   const loaded = loadDynamicTokenizer(out);
   assert.equal(loaded.count(TEXT), j.merges.final.tokens);
   assert.ok(j.merges.final.tokens < j.merges.tokensBefore);
+  // The export is a tokenizer name everywhere: `dynamic:PATH` in the registry, the CLI and the editor.
+  assert.equal(getTokenizer('dynamic:' + out).count(TEXT), j.merges.final.tokens);
+  const counted = run(['count', '-t', 'dynamic:' + out, file]);
+  assert.equal(counted.code, 0, counted.err);
+  assert.match(counted.out, new RegExp(`^${j.merges.final.tokens}\\b`));
 });
 
 test('suggest reads stdin with -, and folders; human output is a table', () => {

@@ -1,7 +1,7 @@
 /** Server settings: defaults for anything missing or malformed, and no paths from an untrusted workspace. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS, sanitizeSettings } from '../../server/src/settings';
+import { allowedTokenizerName, DEFAULT_SETTINGS, sanitizeSettings } from '../../server/src/settings';
 
 test('missing or malformed settings fall back to the defaults', () => {
   assert.deepEqual(sanitizeSettings(undefined, false), { ...DEFAULT_SETTINGS, tokenizers: [...DEFAULT_SETTINGS.tokenizers], inlayHints: { enabled: false } });
@@ -25,4 +25,9 @@ test('an untrusted workspace gets no kl3mDir and no hf:/gguf: tokenizers', () =>
   assert.equal(trusted.kl3mDir, '/tmp/kl3m');
   assert.deepEqual(trusted.tokenizers, raw.tokenizers);
   assert.equal(trusted.activeTokenizer, 'hf:/x/tokenizer.json');
+});
+
+test('dynamic:PATH names a file, like hf: and gguf:: refused in an untrusted workspace', () => {
+  assert.equal(allowedTokenizerName('dynamic:/tmp/merges.json', false), false);
+  assert.equal(allowedTokenizerName('dynamic:/tmp/merges.json', true), true);
 });

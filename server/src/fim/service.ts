@@ -89,7 +89,7 @@ export function endpointWarning(url: string): string | undefined {
 
 /** A vocabulary setting as a registry name: paths become `gguf:` / `hf:` names. */
 export function tokenizerRef(setting: string): string {
-  if (/^(hf|gguf):/.test(setting)) return setting;
+  if (/^(hf|gguf|dynamic):/.test(setting)) return setting;
   if (/\.gguf$/i.test(setting)) return 'gguf:' + setting;
   if (/\.json$/i.test(setting) || /[\\/]/.test(setting)) return 'hf:' + setting;
   return setting;

@@ -1,3 +1,4 @@
+import { loadDynamicTokenizer } from '../dynamic/dynamicTokenizer';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTokenizer } from './bpe/createTokenizer';
@@ -110,7 +111,8 @@ const cache = new Map<string, Tokenizer>();
 
 /**
  * A tokenizer by name: a built-in name (`tokscope tokenizers` lists them), `hf:PATH` for any `tokenizer.json`, or
- * `gguf:PATH` for the vocabulary inside a GGUF model file. Loaded lazily, cached for the life of the process.
+ * `gguf:PATH` for the vocabulary inside a GGUF model file, `dynamic:PATH` for a `tokscope-dynamic/1` merges file (a
+ * base tokenizer extended by `tokscope suggest --export`). Loaded lazily, cached for the life of the process.
  */
 export function getTokenizer(name: string, options: RegistryOptions = {}): Tokenizer {
   // Only loaded tokenizers are cached; a name not found is looked up again next time.
@@ -120,6 +122,7 @@ export function getTokenizer(name: string, options: RegistryOptions = {}): Token
   let tok: Tokenizer;
   if (name.startsWith('hf:')) tok = createTokenizer(huggingFaceSpecFromFile(name.slice(3), name));
   else if (name.startsWith('gguf:')) tok = createTokenizer(ggufToSpec(name.slice(5), name));
+  else if (name.startsWith('dynamic:')) tok = loadDynamicTokenizer(name.slice(8), options, name);
   else {
     const all = entries(options);
     const entry = all.get(name);
@@ -134,7 +137,7 @@ export function getTokenizer(name: string, options: RegistryOptions = {}): Token
 
 export class UnknownTokenizerError extends Error {
   constructor(name: string, known: string[]) {
-    super(`unknown tokenizer "${name}"; known: ${known.join(', ')}, hf:PATH, gguf:PATH`);
+    super(`unknown tokenizer "${name}"; known: ${known.join(', ')}, hf:PATH, gguf:PATH, dynamic:PATH`);
   }
 }
 
