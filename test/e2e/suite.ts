@@ -48,6 +48,19 @@ untrustedTest('untrusted: workspace settings cannot point tokscope at files; cou
   assert.doesNotMatch(untrustedApi.fim().tooltip, /nonexistent|10\.9\.9\.9/);
 });
 
+untrustedTest('untrusted: dynamic hints use the default tokenizer (the workspace\'s hf: path is ignored)', async () => {
+  const untrustedApi: TokscopeApi = await vscode.extensions.getExtension('tokscope.tokscope')!.activate();
+  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'total = 1234567\n' });
+  await vscode.window.showTextDocument(doc);
+  try {
+    await until('a number hint', () => untrustedApi.dynamic(doc.uri.toString()).hints || undefined, 30000);
+    const hint = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'tokscope')!;
+    assert.match(hint.message, /^o200k_base splits 1234567/);
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+});
+
 let api: TokscopeApi;
 let samples: string;
 
