@@ -1,7 +1,7 @@
 // `npm run screenshots`: PNGs of the real run for the README (docs/screenshots/): the status bar and line counts,
-// token boundaries, the heat map, a hover, the compare panel, the Tokompiler view, the domain savings report and a FIM
+// token boundaries, the heat map, a hover, the compare panel, the Tokompiler view, the domain savings report, a FIM
 // completion with its status (the test suite's tiny random-weight GGUF in process: the completion's text is noise, the
-// picture is of how the editor shows it). code-server + headless Chromium, as in the integration tests.
+// picture is of how the editor shows it) and the dynamic tokenization report. code-server + headless Chromium, as in the integration tests.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +90,15 @@ try {
   await page.screenshot({ path: join(out, 'fim.png') });
   await command('File: Revert File'); // the sample stays as it is in the repository
   await page.waitForTimeout(800);
+  await command('View: Close All Editors');
+  await open('dynamic-sample.md');
+  await statusReady();
+  await page.waitForTimeout(2500); // the hints come 500 ms after the document settles
+  await command('tokscope: Dynamic Tokenization Report');
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Enter'); // the first choice: this document
+  await page.waitForTimeout(6000);
+  await page.screenshot({ path: join(out, 'dynamic.png') });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
