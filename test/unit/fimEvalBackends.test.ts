@@ -66,7 +66,7 @@ test('eval-fim with gguf:, llama.cpp:, openai: and ollama: backends on the tiny 
     const common = ['eval-fim', '--data', data, '--max-bytes', '12', '--json'];
 
     // In process and through the servers, all at once; pass@1 only in process (it is tested on its own elsewhere).
-    const [gguf, viaLlama, viaOpenai, viaOllama, wrong, bad] = await Promise.all([
+    const [gguf, viaLlama, viaOpenai, viaOllama, wrong, bad, openaiInfill] = await Promise.all([
       run([...common, '--backend', 'gguf:' + model, '--threads', '1', '--cpu', '--details', join(tmp, 'gguf.jsonl')]),
       run([...common, '--no-exec', '--backend', 'llama.cpp:' + llama.url, '--details', join(tmp, 'llama.jsonl')]),
       run([...common, '--no-exec', '--backend', 'openai:' + openai.url, '--details', join(tmp, 'openai.jsonl')]),
@@ -74,6 +74,8 @@ test('eval-fim with gguf:, llama.cpp:, openai: and ollama: backends on the tiny 
       // Another vocabulary than the server's is refused, not used.
       run([...common, '--no-exec', '--backend', 'llama.cpp:' + llama.url, '--tokenizer', 'o200k_base']),
       run([...common, '--backend', 'vllm:' + openai.url]),
+      // Plain FIM on vLLM needs no vocabulary here: the format's token texts go in a text prompt.
+      run([...common, '--no-exec', '--backend', 'openai:' + openai.url, '--debias', 'infill', '--fim-format', 'qwen2.5-coder']),
     ]);
     for (const [name, r] of [['gguf', gguf], ['llama.cpp', viaLlama], ['openai', viaOpenai]] as const) {
       assert.equal(r.code, 0, `${name}: ${r.err}`);
@@ -96,6 +98,9 @@ test('eval-fim with gguf:, llama.cpp:, openai: and ollama: backends on the tiny 
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /does not encode like the server/);
     assert.equal(bad.code, 2);
+    assert.equal(openaiInfill.code, 0, openaiInfill.err);
+    const inf = JSON.parse(openaiInfill.out) as Report;
+    assert.deepEqual(inf.summaries.map((x) => [x.mode, x.subset, x.n, x.errors])[0], ['infill', 'all', 2, 0], openaiInfill.err);
     assert.match(bad.err, /--backend takes ngram, gguf:PATH, llama\.cpp:URL, openai:URL or ollama:URL/);
   } finally {
     await Promise.all(servers.map((s) => s.close()));

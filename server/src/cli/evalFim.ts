@@ -23,7 +23,7 @@ import {
 import { detectFormat, FORMATS, fimTokenIds } from '../fim/formats';
 import { NgramModel } from '../fim/ngram';
 import { canExecute, PassChecker, pythonVersion } from '../fim/passAtK';
-import type { FimBackend, FimFormatName } from '../fim/types';
+import { BackendError, type FimBackend, type FimFormatName } from '../fim/types';
 import { getTokenizer } from '../tokenizers/registry';
 import type { Tokenizer } from '../tokenizers/types';
 import { type Args, type ArgSpec, UsageError } from './args';
@@ -193,10 +193,13 @@ function localVocab(path: unknown): string | undefined {
   return undefined;
 }
 
-/** The FIM layout as text, for OpenAI-compatible servers' plain infill (the server parses the special-token texts). */
-function textLayout(tok: Tokenizer, format: FimFormatName): (prefix: string, suffix: string) => string {
+/**
+ * The FIM layout as text, for OpenAI-compatible servers' plain infill (the server parses the special-token texts): the
+ * spelling the vocabulary holds, or without one the format's usual spelling.
+ */
+function textLayout(tok: Tokenizer | undefined, format: FimFormatName): (prefix: string, suffix: string) => string {
   const f = FORMATS[format];
-  const text = (role: 'prefix' | 'suffix' | 'middle'): string => f.tokens[role]?.find((t) => tok.specialTokens.has(t)) ?? '';
+  const text = (role: 'prefix' | 'suffix' | 'middle'): string => (tok ? f.tokens[role]?.find((t) => tok.specialTokens.has(t)) : f.tokens[role]?.[0]) ?? '';
   return f.order === 'spm'
     ? (p, s) => `${text('suffix')}${s}${text('prefix')}${p}`
     : (p, s) => `${text('prefix')}${p}${text('suffix')}${s}${text('middle')}`;
@@ -221,8 +224,11 @@ async function fimRunner(spec: string, args: Args, requested: EvalMode[]): Promi
   const [, kind, where] = m;
   const tokenizerOption = args.options.get('t');
   const topK = intOption(args, 'top-k');
+  const formatOption = args.options.get('fim-format');
+  if (formatOption && !(formatOption in FORMATS)) throw new UsageError(`--fim-format takes ${Object.keys(FORMATS).join(', ')} (got ${formatOption})`);
   let backend: FimBackend;
   let tokenizer: Tokenizer | undefined;
+  let layout: ((prefix: string, suffix: string) => string) | undefined;
   let dispose = async (): Promise<void> => undefined;
   if (kind === 'gguf') {
     if (!existsSync(where)) throw new Error(`${where}: no such model file`);
@@ -254,8 +260,12 @@ async function fimRunner(spec: string, args: Args, requested: EvalMode[]): Promi
       if (!vocab) throw new UsageError(`${where}: exact, heal and off need the model's vocabulary here: pass --tokenizer NAME|PATH (tokenizer.json or .gguf)`);
     }
     tokenizer = vocab ? resolveTokenizer(vocab) : undefined;
-    const format = (args.options.get('fim-format') as FimFormatName | undefined) ?? (tokenizer ? detectFormat({ specialTokens: tokenizer.specialTokens }) : undefined);
-    backend = new OpenAiCompatBackend({ baseUrl: where, model: args.options.get('model'), topK, fimPrompt: tokenizer && format ? textLayout(tokenizer, format) : undefined });
+    // The layout is known once the format is (below, after info()).
+    const fimPrompt = (p: string, s: string): string => {
+      if (!layout) throw new BackendError('no FIM format known for the served model: set one with --fim-format', 'unsupported');
+      return layout(p, s);
+    };
+    backend = new OpenAiCompatBackend({ baseUrl: where, model: args.options.get('model'), topK, fimPrompt });
   } else {
     backend = new OllamaBackend({ baseUrl: where, model: args.options.get('model') });
   }
@@ -266,10 +276,9 @@ async function fimRunner(spec: string, args: Args, requested: EvalMode[]): Promi
     modes = ['infill'];
   }
   const info = await backend.info();
-  const formatOption = args.options.get('fim-format');
-  if (formatOption && !(formatOption in FORMATS)) throw new UsageError(`--fim-format takes ${Object.keys(FORMATS).join(', ')} (got ${formatOption})`);
   const format = (formatOption as FimFormatName | undefined) ?? info.fimFormat
     ?? (tokenizer ? detectFormat({ specialTokens: tokenizer.specialTokens, model: info.model }) : undefined);
+  if (format) layout = textLayout(tokenizer, format);
   const maxBytes = intOption(args, 'max-bytes') ?? DEFAULT_MAX_BYTES;
   const setup: FimSetup = { backend, maxBytes };
   if (modes.some((r) => r !== 'infill')) {
