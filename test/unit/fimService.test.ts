@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { CompletionCache } from '../../server/src/fim/cache';
 import { overlap, postprocess } from '../../server/src/fim/postprocess';
 import { endpointWarning, FimService, FimUnavailable, fitBudget, tokenizerRef } from '../../server/src/fim/service';
-import { BackendError } from '../../server/src/fim/types';
+import { BackendError, type FimBackend } from '../../server/src/fim/types';
 import { DEFAULT_SETTINGS, sanitizeFim, type FimSettings } from '../../server/src/settings';
 import { getTokenizer } from '../../server/src/tokenizers/registry';
 import { tinyLlamaGguf } from '../fixtures/fim/gguf/writeGguf';
@@ -221,4 +221,32 @@ test('fitBudget: the prompt and the generation fit the model context; other file
   }
   assert.deepEqual(fitBudget(s, 512), { prefixTokens: 276, suffixTokens: 92, extraTokens: 0 }); // 512 − 128 generation − 16 format = 368, 3:1
   assert.equal(fitBudget(s, 2048).extraTokens, 2048 - 256 - 16 - 1024 - 256);
+});
+
+test('service: when a top-k list holds no cover of the text, exact falls back to token healing and says why', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokscope-fimtopk-'));
+  const path = join(dir, 'tiny.gguf');
+  tinyLlamaGguf({ path });
+  try {
+    const tok = getTokenizer('gguf:' + path);
+    const eos = tok.specialTokens.get('<|endoftext|>')!;
+    let calls = 0;
+    // A server's top-2 list that never holds a token of the text: only the end token and one other.
+    const other = tok.encodeIds('Z', { allowSpecial: false })[0];
+    const backend: FimBackend = {
+      label: 'top-2 test server',
+      canScoreTokens: true,
+      info: async () => ({ model: 'qwen2.5-coder-test', fimFormat: 'qwen2.5-coder', contextLength: 512 }),
+      model: () => ({ eosId: eos, next: async () => (calls++, { ids: Uint32Array.of(eos, other), logProbs: Float64Array.of(Math.log(0.6), Math.log(0.4)), complete: false }) }),
+      infill: async () => '',
+    };
+    const svc = new FimService({ getTokenizer, backend });
+    svc.configure(fim({ tokenizer: 'gguf:' + path, maxLength: 8 }));
+    const r = await svc.complete({ prefix: 'x = compu', suffix: '\n' }, new AbortController().signal);
+    assert.equal(r.report.mode, 'heal');
+    assert.match(r.report.reason, /^no cover of the text is in the model's next-token lists, so exact could not run: token healing/);
+    assert.equal(r.report.modelCalls, calls);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

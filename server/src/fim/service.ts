@@ -67,6 +67,8 @@ export interface ServiceDeps {
   getTokenizer: (name: string) => Tokenizer;
   /** Candidates for `auto` (tests point it at their own ports). */
   candidates?: typeof DEFAULT_CANDIDATES;
+  /** A backend to use instead of the configured one (tests), with the vocabulary named by `tokscope.fim.tokenizer`. */
+  backend?: FimBackend;
 }
 
 const DEFAULT_PORT: Record<ServerKind, number> = { 'llama.cpp': 8012, ollama: 11434, openai: 8000 };
@@ -210,6 +212,7 @@ export class FimService {
   }
 
   private async backendFor(s: FimSettings): Promise<{ backend: FimBackend; kind: ServerKind | 'inProcess' }> {
+    if (this.deps.backend) return { backend: this.deps.backend, kind: 'llama.cpp' };
     const openai = (baseUrl: string) => new OpenAiCompatBackend({ baseUrl, fimPrompt: textPrompt(s.format === 'auto' ? undefined : s.format) });
     const make = (kind: ServerKind, baseUrl: string): FimBackend => (kind === 'llama.cpp' ? new LlamaCppBackend({ baseUrl }) : kind === 'ollama' ? new OllamaBackend({ baseUrl }) : openai(baseUrl));
     if (s.backend === 'inProcess' || (s.backend === 'auto' && s.modelPath && !s.endpoint)) {
@@ -360,18 +363,29 @@ export class FimService {
       budget: fitBudget(s, r.info.contextLength),
     });
     const inLine = /^[^\n]*\S/.test(req.suffix);
-    const g = await generate({
+    const run = (mode: DebiasMode) => generate({
       tokenizer: t.tokenizer,
       model: t.model,
       context: prompt.context,
       text: prompt.text,
-      mode: s.debias,
+      mode,
       maxBytes: s.maxLength,
       stopAt: inLine ? ['\n'] : undefined,
       signal,
       deadline,
     });
-    return { text: g.text, report: { mode: g.report.mode, reason: g.report.reason, modelCalls: g.report.modelCalls, byteSteps: g.report.byteSteps, finish: g.finish } satisfies Partial<CompletionReport> };
+    let g = await run(s.debias);
+    let reason = g.report.reason;
+    let calls = g.report.modelCalls;
+    // A server's top-k lists can leave out every cover of the text (a rare text, a short list): exact has nothing to
+    // go on, and token healing is the next best.
+    if (g.report.mode === 'exact' && g.report.covers === 0 && g.finish !== 'time') {
+      const h = await run('heal');
+      calls += h.report.modelCalls;
+      reason = `no cover of the text is in the model's next-token lists, so exact could not run: ${h.report.reason}`;
+      g = h;
+    }
+    return { text: g.text, report: { mode: g.report.mode, reason, modelCalls: calls, byteSteps: g.report.byteSteps, finish: g.finish } satisfies Partial<CompletionReport> };
   }
 
   private async textPath(s: FimSettings, r: Resolved, req: CompletionRequest, signal: AbortSignal) {

@@ -53,7 +53,24 @@ function serverErrorText(text: string): string | undefined {
  * Fetches `url` and parses the JSON answer. Rejects only with a BackendError:
  * unreachable (refused, DNS, connection dropped), timeout, http (non-2xx), protocol (not JSON), cancelled.
  */
+/**
+ * One request, retried once when the connection broke before any answer: a kept-alive socket the server closed while
+ * idle (Node's and llama-server's idle timeouts) fails the next request that way, and these requests have no side
+ * effects. A second break is reported.
+ */
 export async function requestJson(url: string, req: JsonRequest = {}): Promise<unknown> {
+  try {
+    return await requestOnce(url, req);
+  } catch (e) {
+    if (!(e instanceof BrokenBeforeAnswer) || req.signal?.aborted) throw e;
+    return requestOnce(url, req);
+  }
+}
+
+/** The connection was taken, then broke before a response started (see requestJson). */
+class BrokenBeforeAnswer extends BackendError {}
+
+async function requestOnce(url: string, req: JsonRequest): Promise<unknown> {
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (req.signal?.aborted) throw new BackendError(`request to ${url} cancelled`, 'cancelled');
   // One controller ends the request for either reason; `why` remembers which, since fetch reports both as AbortError.
@@ -92,7 +109,8 @@ export async function requestJson(url: string, req: JsonRequest = {}): Promise<u
       throw new BackendError(`no model server at ${url} — is ${req.serverName ?? 'llama-server'} running?${suffix}`, 'unreachable');
     }
     // The server took the connection, then it died (reset, crash mid-response): retrying later may help.
-    throw new BackendError(`the connection to ${url} broke ${stage === 'body' ? 'mid-response' : 'before an answer'}${suffix}`, 'unreachable');
+    if (stage === 'connect') throw new BrokenBeforeAnswer(`the connection to ${url} broke before an answer${suffix}`, 'unreachable');
+    throw new BackendError(`the connection to ${url} broke mid-response${suffix}`, 'unreachable');
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
