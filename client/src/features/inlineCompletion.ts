@@ -24,7 +24,8 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
   constructor(private readonly client: LanguageClient) {
     this.item.name = 'tokscope FIM';
     this.subscriptions.push(
-      vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this),
+      // The documents the language server is sent (client.ts's documentSelector): others it cannot complete.
+      vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], this),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tokscope.fim')) this.draw();
       }),
@@ -51,7 +52,9 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
     this.item.tooltip = new vscode.MarkdownString(s.tooltip);
     this.item.backgroundColor = s.warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = this.enabled ? 'tokscope.checkModelConnection' : 'tokscope.fimToggle';
-    this.item.show();
+    // Out of the way for those who do not use FIM: shown once it is on, or after a completion was asked for by hand.
+    if (this.enabled || this.last) this.item.show();
+    else this.item.hide();
   }
 
   async provideInlineCompletionItems(document: vscode.TextDocument, position: vscode.Position, context: vscode.InlineCompletionContext, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined> {
