@@ -27,6 +27,10 @@ test('postprocess: in-line completions stop at the line end and drop what repeat
   let r = postprocess('bar(x)\nmore', { suffix: ')\nnext' });
   assert.equal(r.text, 'bar(x');
   assert.equal(r.notes.length, 2);
+  // A single shared letter is a coincidence, not a repeat; a shared closing bracket or quote is a repeat.
+  assert.equal(postprocess('bar', { suffix: 'r.baz()\n' }).text, 'bar');
+  assert.equal(postprocess('"hi"', { suffix: '"\n' }).text, '"hi');
+  assert.equal(postprocess('x, y)', { suffix: 'y)\n' }).text, 'x, ');
   r = postprocess('name', { suffix: '' });
   assert.deepEqual(r, { text: 'name', notes: [] });
   // At a line end, multi-line text is kept up to the line that repeats the next line of the document.

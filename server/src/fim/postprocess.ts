@@ -4,7 +4,7 @@
  *   would push the line's tail down and almost never be what the model meant;
  * - text that repeats what already follows the cursor is dropped (the model re-writing the suffix, typically a closing
  *   bracket the editor already inserted, or the next line it was shown);
- * - trailing blank lines and trailing whitespace go; the completion's own leading whitespace and indentation stay as
+ * - at a line end, trailing blank lines and whitespace go; the completion's own leading whitespace and indentation stay as
  *   the model wrote them (they are relative to the cursor, which is where the text goes).
  */
 
@@ -18,6 +18,9 @@ export interface Postprocessed {
   /** What was done, for the report (e.g. "dropped 1 character repeating the suffix"). */
   notes: string[];
 }
+
+/** Characters that end a construct: a completion ending in the one the line already has repeats it. */
+const CLOSERS = ')]}>\'"`;,:';
 
 /** The longest k ≤ limit such that the last k characters of `a` are the first k of `b`. */
 export function overlap(a: string, b: string, limit = Infinity): number {
@@ -40,7 +43,10 @@ export function postprocess(raw: string, o: PostprocessOptions): Postprocessed {
     }
     // The model wrote the line's tail again (e.g. `foo(x)` before an existing `)`): keep only what is new.
     const rest = lineRest.trimEnd();
-    const k = overlap(text, rest);
+    let k = overlap(text, rest);
+    // One shared character is a coincidence unless it closes something (a bracket or quote the editor inserted):
+    // `ba|r.baz()` completed with `bar` must keep its `r`.
+    if (k === 1 && !CLOSERS.includes(rest[0])) k = 0;
     if (k > 0) {
       text = text.slice(0, text.length - k);
       notes.push(`dropped ${k} character${k > 1 ? 's' : ''} repeating the text after the cursor`);
@@ -58,5 +64,7 @@ export function postprocess(raw: string, o: PostprocessOptions): Postprocessed {
       }
     }
   }
+  // Trailing white space goes at a line end; inside a line it may be the space before the text that follows.
+  if (inLine) return { text: text.trim() === '' ? '' : text, notes };
   return { text: text.replace(/\s+$/, ''), notes };
 }
