@@ -31,6 +31,7 @@ test('postprocess: in-line completions stop at the line end and drop what repeat
   assert.equal(postprocess('bar', { suffix: 'r.baz()\n' }).text, 'bar');
   assert.equal(postprocess('"hi"', { suffix: '"\n' }).text, '"hi');
   assert.equal(postprocess('x, y)', { suffix: 'y)\n' }).text, 'x, ');
+  assert.equal(postprocess('foo\r\nbar', { suffix: ')\r\n' }).text, 'foo', 'CRLF: no stray carriage return');
   r = postprocess('name', { suffix: '' });
   assert.deepEqual(r, { text: 'name', notes: [] });
   // At a line end, multi-line text is kept up to the line that repeats the next line of the document.

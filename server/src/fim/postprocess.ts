@@ -38,7 +38,7 @@ export function postprocess(raw: string, o: PostprocessOptions): Postprocessed {
   if (inLine) {
     const nl = text.indexOf('\n');
     if (nl >= 0) {
-      text = text.slice(0, nl);
+      text = text.slice(0, nl).replace(/\r$/, '');
       notes.push('cut at the end of the line (text follows the cursor)');
     }
     // The model wrote the line's tail again (e.g. `foo(x)` before an existing `)`): keep only what is new.
