@@ -94,8 +94,12 @@ export const COMMANDS: Record<string, Command> = {
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
   },
   async fimToggle() {
-    const on = vscode.workspace.getConfiguration('tokscope').get<boolean>('fim.enabled') === true;
-    await config.set('fim.enabled', !on);
+    const cfg = vscode.workspace.getConfiguration('tokscope');
+    const on = cfg.get<boolean>('fim.enabled') === true;
+    // Written where the value in force comes from: a workspace that turns FIM on is turned off in the workspace.
+    const i = cfg.inspect<boolean>('fim.enabled');
+    const target = i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update('fim.enabled', !on, target);
     vscode.window.setStatusBarMessage(`tokscope: FIM completions ${on ? 'off' : 'on'}`, 3000);
   },
   /** Accept the shown completion's next word / line only (VS Code's own partial accept). */

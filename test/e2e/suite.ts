@@ -315,10 +315,10 @@ test('dynamic hints: a long number and trailing white space get tokscope hints; 
     // four blank lines, and nothing else.
     const edited = doc.getText();
     const fixAll = await until('the fix-all for the new version', async () => {
-      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), 'source.fixAll.tokscope');
+      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), 'source.tokscope.fixAll');
       return all.find((a) => a.title.startsWith('Fix all safe tokscope suggestions'));
     }, 30000);
-    assert.equal(fixAll.kind?.value, 'source.fixAll.tokscope');
+    assert.equal(fixAll.kind?.value, 'source.tokscope.fixAll');
     assert.ok(await vscode.workspace.applyEdit(fixAll.edit!));
     assert.equal(doc.getText(), edited.replace('of this Lease. \t \n', 'of this Lease.\n').replace('\n\n\n\n\n', '\n\n\n'));
   } finally {

@@ -200,3 +200,18 @@ test('trailing blanks inside multi-line strings are left alone', () => {
   assert.ok(fixed.includes(`${q}doc;   \nmore;   \n${q}`));
   assert.ok(fixed.length < py.length);
 });
+
+test('trailing blanks are in the fix-all only where no line end can be inside an unseen string', () => {
+  const tok = getTokenizer('o200k_base');
+  const rust = 'fn main() {\n    let s = "line one\t \t \t \nline two";\n}\n';
+  const yaml = 'key: |\n  hello\t \t \t \n  world\n';
+  const ts = 'const a = 1;\t \t \t \nconst b = 2;\n';
+  const safeTrailing = (text: string, languageId: string) => suggestDocument(text, { tokenizer: tok, languageId }).suggestions.filter((s) => s.code === 'whitespace.trailing').map((s) => s.safe === true);
+  for (const [text, lang] of [[rust, 'rust'], [yaml, 'yaml']] as const) {
+    const found = safeTrailing(text, lang);
+    assert.ok(found.length > 0, `${lang}: the trailing blanks are still reported`);
+    assert.ok(found.every((safe) => !safe), `${lang}: never in the fix-all`);
+    assert.equal(fixAllEdits(suggestDocument(text, { tokenizer: tok, languageId: lang }).suggestions).length, 0);
+  }
+  assert.deepEqual(safeTrailing(ts, 'typescript'), [true]);
+});

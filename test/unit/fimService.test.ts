@@ -16,7 +16,7 @@ import { DEFAULT_SETTINGS, sanitizeFim, type FimSettings } from '../../server/sr
 import { getTokenizer } from '../../server/src/tokenizers/registry';
 import { tinyLlamaGguf } from '../fixtures/fim/gguf/writeGguf';
 import { closedPort } from '../fixtures/fim/servers/mockBase';
-import { startLlamaCppMock, startOllamaMock } from '../fixtures/fim/servers/mocks';
+import { startLlamaCppMock, startOllamaMock, startOpenAiMock } from '../fixtures/fim/servers/mocks';
 
 const importEsm = (specifier: string): Promise<unknown> => import(specifier);
 const fim = (over: Partial<FimSettings>): FimSettings => ({ ...DEFAULT_SETTINGS.fim, enabled: true, ...over });
@@ -37,6 +37,9 @@ test('postprocess: in-line completions stop at the line end and drop what repeat
   // At a line end, multi-line text is kept up to the line that repeats the next line of the document.
   r = postprocess('x = 1\n    y = 2\n    return y\n', { suffix: '\n    return y\n' });
   assert.equal(r.text, 'x = 1\n    y = 2');
+  // A nested closer at another indentation is not the next line.
+  assert.equal(postprocess('\n  if (a) {\n    b();\n  }\n  return c;', { suffix: '\n}\n' }).text, '\n  if (a) {\n    b();\n  }\n  return c;');
+  assert.equal(postprocess('\n  return c;\n}\nfoo', { suffix: '\n}\n' }).text, '\n  return c;');
   // Leading indentation is the model's and stays; trailing whitespace goes.
   r = postprocess('\n    pass   \n\n', { suffix: '' });
   assert.equal(r.text, '\n    pass');
@@ -63,6 +66,11 @@ test('cache: exact hits, type-ahead hits lose the typed part, misses on any othe
   assert.equal(c.get('k', long + 'cd', '')?.text, 'ef');
   assert.equal(c.get('k', 'y' + long.slice(1) + 'cd', '')?.text, 'ef', 'outside the window: not compared');
   assert.equal(c.get('k', long.slice(1) + 'cd', ''), undefined, 'another length: another place');
+  // A caller's window that slid by the typed characters (same window size, `at` advancing) still hits.
+  const win = 'y'.repeat(1000) + 'def fo';
+  c.set('k', win, '', { text: 'o(x):', data: 'r5' }, 50_000);
+  assert.equal(c.get('k', win.slice(2) + 'o(', '', 50_002)?.text, 'x):');
+  assert.equal(c.get('k', win.slice(2) + 'o(', '', 50_003), undefined, 'the position must match');
 });
 
 test('settings: FIM values sanitised; an untrusted workspace names no file, program or address', () => {
@@ -253,5 +261,39 @@ test('service: when a top-k list holds no cover of the text, exact falls back to
     assert.equal(r.report.modelCalls, calls);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('service: an OpenAI-compatible server without the vocabulary here gets its FIM prompt as text in the resolved format', async () => {
+  const mock = await startOpenAiMock();
+  try {
+    const svc = new FimService({ getTokenizer });
+    svc.configure(fim({ backend: 'openai', endpoint: mock.url, maxLength: 400 }));
+    const r = await svc.complete({ prefix: 'def f', suffix: '\n' }, new AbortController().signal);
+    assert.equal(r.report.format, 'qwen2.5-coder', 'from the served model\'s name');
+    assert.match(r.report.reason, /vocabulary is not on this machine/);
+    // The mock echoes the text prompt it was sent: Qwen2.5-Coder's PSM layout.
+    assert.equal(r.text, 'echo:<|fim_prefix|>def f<|fim_suffix|>\n<|fim_middle|>');
+  } finally {
+    await mock.close();
+  }
+});
+
+test('service: retry() after a failure and a success keeps the resolved backend (no second load)', async () => {
+  const port = await closedPort();
+  const llama = await startLlamaCppMock();
+  try {
+    const svc = new FimService({ getTokenizer, candidates: [{ kind: 'llama.cpp', port }] });
+    svc.configure(fim({}));
+    await assert.rejects(svc.complete({ prefix: 'a', suffix: '' }, new AbortController().signal), FimUnavailable);
+    svc.configure(fim({ backend: 'llama.cpp', endpoint: llama.url }));
+    await svc.complete({ prefix: 'a', suffix: '\n' }, new AbortController().signal);
+    const props = () => llama.requests.filter((q) => q.path === '/props').length;
+    const before = props();
+    svc.retry();
+    await svc.complete({ prefix: 'b', suffix: '\n' }, new AbortController().signal);
+    assert.equal(props(), before, 'not resolved again');
+  } finally {
+    await llama.close();
   }
 });

@@ -7,7 +7,11 @@ import { log } from '../log';
 /** Pause after the last edit before a document's hints are asked for again. */
 const DEBOUNCE_MS = 500;
 const SCHEMES = new Set(['file', 'untitled']);
-export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('tokscope');
+/**
+ * `source.tokscope.fixAll`, deliberately not under `source.fixAll`: an editor set to run every `source.fixAll` on save
+ * (a common linter setup) must not start rewriting white space; the user opts in by naming this kind.
+ */
+export const FIX_ALL_KIND = vscode.CodeActionKind.Source.append('tokscope').append('fixAll');
 
 interface Hints {
   version: number;
@@ -20,7 +24,7 @@ interface Hints {
  * Dynamic-tokenization hints: the server's suggestions for each visible document as diagnostics at Hint severity
  * (source `tokscope`, code = the rule), refreshed 500 ms after the last edit (a newer request cancels the older), and
  * their quick fixes — one per suggestion that has one, plus the fix-all of the safe ones (also as
- * `source.fixAll.tokscope`). Nothing is applied unless the user picks the action.
+ * `source.tokscope.fixAll`). Nothing is applied unless the user picks the action (or names the kind in codeActionsOnSave).
  */
 export class DynamicHints implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND] };
@@ -140,7 +144,7 @@ export class DynamicHints implements vscode.CodeActionProvider, vscode.Disposabl
     const quick = vscode.CodeActionKind.QuickFix;
     const wantsQuick = !only || only.contains(quick) || quick.contains(only);
     if (!wantsQuick) {
-      // `source.fixAll` (e.g. on save, when the user configured it) or the Source Action menu.
+      // `source.tokscope.fixAll` (on save, when the user named it in codeActionsOnSave) or the Source Action menu.
       const a = only && (only.contains(FIX_ALL_KIND) || FIX_ALL_KIND.contains(only)) ? fixAll() : undefined;
       return a ? [a] : [];
     }

@@ -184,6 +184,11 @@ export function inStringOrComment(line: string, col: number, languageId: string)
 const BACKTICK_LANGS = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go']);
 const TRIPLE_LANGS = new Set(['python']);
 
+/** Whether linesInsideStrings sees this language's multi-line strings (elsewhere a line's end may be inside one). */
+export function multiLineStringsScanned(languageId: string): boolean {
+  return BACKTICK_LANGS.has(languageId) || TRIPLE_LANGS.has(languageId);
+}
+
 /**
  * For each line, whether it ends inside a multi-line string — a JS/TS/Go template or raw string (backticks) or a
  * Python triple-quoted string — where trailing white space is part of the value. A cheap scan: quotes inside

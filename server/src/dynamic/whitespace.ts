@@ -3,16 +3,17 @@
  * fix, see context.ts) and is reported only when the fix saves at least one token: o200k, for one, spends no token on
  * most trailing blanks (`"  \n"` is one token, like `"\n"`).
  *
- * - `whitespace.trailing`: blanks at a line's end. Safe (fix-all) except Markdown hard breaks (two or more spaces
- *   before the line break) and lines ending inside a multi-line string (JS/TS/Go backticks, Python triple quotes:
- *   a cheap scan, see `linesInsideStrings`), which carry meaning and are skipped.
+ * - `whitespace.trailing`: blanks at a line's end. Skipped for Markdown hard breaks (two or more spaces before the
+ *   line break) and lines ending inside a multi-line string (JS/TS/Go backticks, Python triple quotes: a cheap scan,
+ *   see `linesInsideStrings`), which carry meaning. Safe (fix-all) only in prose and those languages; in others
+ *   (Rust, Kotlin, C++ raw strings, YAML blocks, shell heredocs) a line end may be inside a string: a quick fix only.
  * - `whitespace.blankLines`: more than two blank lines in a row, collapsed to two. Safe in prose; offered in code.
  * - `whitespace.mixedIndent`: indentation mixing tabs and spaces, rewritten in the document's majority style (tab =
  *   4 columns). Never in Python (indentation is syntax there: reported without an edit). Not safe.
  * - `whitespace.innerRun`: runs of three or more blanks inside a line (alignment), collapsed to one space. Skipped in
  *   code strings and line comments (a cheap per-line scan; strings across lines are the documented limit). Not safe.
  */
-import { type DocContext, inStringOrComment, linesInsideStrings } from './context';
+import { type DocContext, inStringOrComment, linesInsideStrings, multiLineStringsScanned } from './context';
 import type { Suggestion, TextEdit } from './types';
 
 const TAB = 4;
@@ -24,6 +25,7 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
   const python = ctx.languageId === 'python';
   const prose = ctx.kind === 'prose';
   const inString = linesInsideStrings(ctx);
+  const trailingSafe = prose || multiLineStringsScanned(ctx.languageId);
   const push = (code: string, start: number, end: number, edits: TextEdit[] | undefined, safe: boolean, what: string, extra?: Suggestion['data']) => {
     if (!edits) {
       out.push({ kind: 'whitespace', code, start, end, message: what, tokensBefore: ctx.linesTokens(ctx.lineOf(start), ctx.lineOf(start)), data: extra });
@@ -85,7 +87,9 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
     if (trail) {
       const hardBreak = markdown && /^ {2,}$/.test(trail[0]);
       // Inside a multi-line string the blanks are part of the value.
-      if (!hardBreak && !inString[k]) push('whitespace.trailing', start + trail.index, start + line.length, [{ start: start + trail.index, end: start + line.length, newText: '' }], true, 'trailing white space');
+      // Safe (in the fix-all) only where no line end can be inside a string unseen: prose, and the languages whose
+      // multi-line strings are scanned; elsewhere (Rust, Kotlin, C++ raw strings, YAML blocks, heredocs) a quick fix only.
+      if (!hardBreak && !inString[k]) push('whitespace.trailing', start + trail.index, start + line.length, [{ start: start + trail.index, end: start + line.length, newText: '' }], trailingSafe, 'trailing white space');
     }
 
     // Mixed indentation.

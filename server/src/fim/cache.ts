@@ -24,6 +24,8 @@ interface Entry<R> extends CachedCompletion<R> {
 
 /** How much of each side is compared: the windows differ further out only when the prompt would too. */
 const SIDE = 4096;
+/** At least this much of the text before the completion must be compared for a type-ahead hit. */
+const MIN_COMPARED = 256;
 
 export class CompletionCache<R> {
   private entries: Entry<R>[] = [];
@@ -72,6 +74,9 @@ function typed<R>(e: Entry<R>, prefix: string, at: number): number {
   if (t < 0 || t > e.text.length || t > prefix.length) return -1;
   const end = prefix.length - t;
   if (prefix.slice(end) !== e.text.slice(0, t)) return -1;
-  if (end < e.prefix.length) return -1;
-  return prefix.slice(end - e.prefix.length, end) === e.prefix ? t : -1;
+  // The caller's prefix may be a window that slid by what was typed: compare what both still hold (the position,
+  // `at`, pins the rest).
+  const w = Math.min(e.prefix.length, end);
+  if (w < Math.min(e.prefix.length, MIN_COMPARED)) return -1;
+  return prefix.slice(end - w, end) === e.prefix.slice(e.prefix.length - w) ? t : -1;
 }

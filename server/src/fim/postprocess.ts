@@ -57,7 +57,8 @@ export function postprocess(raw: string, o: PostprocessOptions): Postprocessed {
     const firstNext = next.split('\n').find((l) => l.trim() !== '');
     if (firstNext !== undefined) {
       const lines = text.split('\n');
-      const at = lines.findIndex((l, i) => i > 0 && l.trim() !== '' && l.trim() === firstNext.trim());
+      // Compared with their indentation: a nested `}` inside the completion is not the document's next `}`.
+      const at = lines.findIndex((l, i) => i > 0 && l.trim() !== '' && l.trimEnd() === firstNext.trimEnd());
       if (at > 0) {
         text = lines.slice(0, at).join('\n');
         notes.push('stopped where it repeats the next line');

@@ -185,17 +185,17 @@ export class FimService {
 
   /** Forgets a failed detection (the user started a server, or asked to check again). */
   retry(): void {
-    if (this.failure) {
-      this.failure = undefined;
-      this.failedAt = 0;
-      this.resolving = undefined;
-    }
+    // After a failure nothing is resolving (the failure cleared it): a resolved backend is kept, never dropped undisposed.
+    this.failure = undefined;
+    this.failedAt = 0;
   }
 
   private resolve(signal: AbortSignal): Promise<Resolved> {
     if (this.failure && performance.now() - this.failedAt < RETRY_AFTER_MS) return Promise.reject(this.failure);
     if (!this.resolving) {
       const s = this.settings!;
+      this.failure = undefined;
+      this.failedAt = 0;
       const p = this.doResolve(s);
       this.resolving = p;
       p.catch((e: unknown) => {
@@ -393,7 +393,8 @@ export class FimService {
     const prefix = req.prefix.slice(-4 * s.prefixTokens);
     const suffix = req.suffix.slice(0, 4 * s.suffixTokens);
     const inLine = /^[^\n]*\S/.test(req.suffix);
-    const text = await r.backend.infill({ prefix, suffix, maxTokens: Math.max(1, Math.ceil(s.maxLength / 3)), stop: inLine ? ['\n'] : undefined, temperature: 0 }, signal);
+    const layout = textPrompt(r.format);
+    const text = await r.backend.infill({ prefix, suffix, maxTokens: Math.max(1, Math.ceil(s.maxLength / 3)), stop: inLine ? ['\n'] : undefined, temperature: 0, ...(layout ? { layout } : {}) }, signal);
     const bytes = Buffer.from(text, 'utf8');
     const capped = bytes.length > s.maxLength ? new TextDecoder().decode(bytes.subarray(0, s.maxLength)).replace(/\uFFFD$/, '') : text;
     return { text: capped, report: { mode: 'off' as DebiasMode, reason: r.textReason!, modelCalls: 1, byteSteps: 0, finish: 'server' as const } };

@@ -70,6 +70,11 @@ export interface InfillRequest {
   maxTokens: number;
   stop?: string[];
   temperature?: number;
+  /**
+   * The model's FIM prompt as text, for servers without a FIM endpoint (OpenAI-compatible ones): the caller knows the
+   * format once it has resolved it; a backend's own `fimPrompt` option is used otherwise.
+   */
+  layout?: (prefix: string, suffix: string) => string;
 }
 
 /**

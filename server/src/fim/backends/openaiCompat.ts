@@ -109,14 +109,15 @@ export class OpenAiCompatBackend implements FimBackend {
   }
 
   async infill(request: InfillRequest, signal?: AbortSignal): Promise<string> {
-    if (!this.options.fimPrompt) {
+    const layout = request.layout ?? this.options.fimPrompt;
+    if (!layout) {
       throw new BackendError(`${this.label} has no FIM endpoint and no FIM prompt format was given`, 'unsupported');
     }
     const url = joinUrl(this.base, '/v1/completions');
     const model = await this.resolveModel(signal);
     const answer = asObject(await this.post('/v1/completions', {
       model,
-      prompt: this.options.fimPrompt(request.prefix, request.suffix),
+      prompt: layout(request.prefix, request.suffix),
       max_tokens: request.maxTokens,
       ...(request.stop ? { stop: request.stop } : {}),
       temperature: request.temperature ?? 0,
