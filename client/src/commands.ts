@@ -8,6 +8,7 @@ import type { ComparePanel } from './features/comparePanel';
 import type { DynamicReportPanel } from './features/dynamicReportPanel';
 import type { Kl3mDownloads } from './features/kl3mDownloads';
 import type { TokompilerView } from './features/tokompilerView';
+import { armManualTrigger } from './features/inlineCompletion';
 import { log, showError } from './log';
 import { modelCheckMessage } from './modelCheckText';
 import { isExportFormat } from './reportFormat';
@@ -91,6 +92,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   /** Asks for an inline FIM completion at the cursor now (answered even when automatic completions are off). */
   async fimTrigger() {
+    armManualTrigger();
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
   },
   async fimToggle() {

@@ -215,3 +215,12 @@ test('trailing blanks are in the fix-all only where no line end can be inside an
   }
   assert.deepEqual(safeTrailing(ts, 'typescript'), [true]);
 });
+
+test('numbers: a zero-padded literal in code gets no separator fix (0_123 is a syntax error in JS/TS)', () => {
+  const tok = getTokenizer('o200k_base');
+  const found = (text: string, languageId: string) => suggestDocument(text, { tokenizer: tok, languageId, families: { number: true, identifier: false, whitespace: false, phrase: false } }).suggestions.filter((s) => s.code === 'number.rightToLeft');
+  assert.equal(found('const a = 0123456789;\n', 'typescript').length, 0);
+  // The same digits without the zero are still looked at (whether reported depends on the tokenizer's chunks).
+  const control = found('const a = 1234567;\nconst b = 12345678901;\n', 'typescript');
+  assert.ok(control.length > 0, 'control: plain long numbers are reported');
+});

@@ -8,6 +8,15 @@ import { log } from '../log';
 export const FIM_DEBOUNCE_MS = 250;
 
 /**
+ * When tokscope: Trigger FIM Completion last asked. With FIM off, only that command's request is answered: VS Code's
+ * own Alt+\ (shared with other completion extensions) then asks tokscope nothing.
+ */
+let armedAt = -Infinity;
+export function armManualTrigger(): void {
+  armedAt = Date.now();
+}
+
+/**
  * Inline FIM completions: VS Code asks on every keystroke and cancels the previous request's token; the provider waits
  * out the debounce (a cancelled wait asks nothing), then asks the server, passing the token on so that a stale request
  * is cancelled in the server too. The server caps each completion in time and reuses completions the user types into.
@@ -58,7 +67,10 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
   }
 
   async provideInlineCompletionItems(document: vscode.TextDocument, position: vscode.Position, context: vscode.InlineCompletionContext, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    const invoked = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    const armed = Date.now() - armedAt < 2000;
+    if (armed) armedAt = -Infinity;
+    const manual = invoked && (this.enabled || armed);
     if (!manual && !this.enabled) return undefined;
     if (!this.client.isRunning()) return undefined;
     if (!manual && !(await pause(FIM_DEBOUNCE_MS, token))) return undefined;

@@ -63,6 +63,8 @@ export function numberSuggestions(ctx: DocContext): Suggestion[] {
     const decimal = after === '.' && /^\.\d+(?![.\d\p{L}_])/u.test(text.slice(e, e + 40));
     if (!decimal && /[.\-/:,']/.test(after ?? '') && isWordChar(text[e + 1])) continue;
     if (/0[xXbBoO]$/.test(text.slice(Math.max(0, s - 2), s))) continue;
+    // A leading zero in code is an octal or a zero-padded literal (`0_123` is a syntax error in JS/TS): left alone.
+    if (ctx.kind === 'code' && text[s] === '0') continue;
     const line = ctx.lineOf(s);
     const lineStart = ctx.lineStarts[line];
     if (ctx.kind === 'prose' && NAMING.test(text.slice(Math.max(lineStart, s - 16), s))) continue;
