@@ -55,6 +55,13 @@ export function fitBag(tok: Tokenizer, bag: Chunks, maxMerges: number, minFreque
   return { table, merges: trained.merges, tokensAt, joins, trainerTokensAfter: trained.stats.tokensAfter + bag.singles };
 }
 
+/** The Fit of merges learned elsewhere (a worker): the bag measured with them; `tokensAfter` is the learner's count. */
+export function fitFromMerges(tok: Tokenizer, bag: Chunks, merges: Array<[number, number]>, tokensAfter: number): Fit {
+  const table = new MergeTable(tok.vocabSize, merges);
+  const joins = measureJoins(table, bag);
+  return { table, merges, tokensAt: cumulative(bag.tokens, joins), joins, trainerTokensAfter: tokensAfter + bag.singles };
+}
+
 /** Joins per merge when the table is applied to every segment of the bag. */
 export function measureJoins(table: MergeTable, bag: Chunks): Float64Array {
   const joins = new Float64Array(table.size);

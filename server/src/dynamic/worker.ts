@@ -2,7 +2,7 @@
  * Worker-thread entry of the workspace analysis (bundled as its own file; see workspace.ts for how it is found).
  * Messages in: `{ type: 'init', settings }`, `{ type: 'jobs', jobs }`, `{ type: 'finish' }`, `{ type: 'learn', … }`;
  * out: `{ type: 'done', summaries }` after each batch of jobs, `{ type: 'bags', train, heldOut }` after finish,
- * `{ type: 'merges', merges }` after learn, `{ type: 'error', message }`.
+ * `{ type: 'merges', merges, tokensAfter }` after learn, `{ type: 'error', message }`.
  */
 import { parentPort } from 'node:worker_threads';
 import { trainMerges } from '../domain/train';
@@ -13,7 +13,7 @@ export type WorkerIn =
   | { type: 'init'; settings: WorkSettings }
   | { type: 'jobs'; jobs: FileJob[] }
   | { type: 'finish' }
-  /** Learn merges on packed chunks (the held-out fit, beside the calling thread's fit on all files). */
+  /** Learn merges on packed chunks (the fit on all files and the held-out fit, side by side, off the calling thread). */
   | { type: 'learn'; chunks: PackedBag; baseSize: number; maxMerges: number; minFrequency: number };
 
 let worker: FileWorker | undefined;
@@ -22,8 +22,8 @@ parentPort?.on('message', (msg: WorkerIn) => {
   try {
     if (msg.type === 'learn') {
       const list = ChunkList.of([msg.chunks]);
-      const { merges } = trainMerges(list.chunks, { baseSize: msg.baseSize, merges: msg.maxMerges, minFrequency: msg.minFrequency });
-      parentPort!.postMessage({ type: 'merges', merges });
+      const { merges, stats } = trainMerges(list.chunks, { baseSize: msg.baseSize, merges: msg.maxMerges, minFrequency: msg.minFrequency });
+      parentPort!.postMessage({ type: 'merges', merges, tokensAfter: stats.tokensAfter });
     } else if (msg.type === 'init') worker = new FileWorker(msg.settings);
     else if (msg.type === 'jobs') parentPort!.postMessage({ type: 'done', summaries: msg.jobs.map((j) => worker!.run(j)) });
     else {

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../tokenizers/paths';
 import type { RegistryOptions } from '../tokenizers/registry';
 import { ChunkList, type PackedBag } from './bag';
-import { type Fit, fitBag, fitTexts, reportBags } from './batch';
+import { type Fit, fitBag, fitFromMerges, fitTexts, reportBags } from './batch';
 import { FileWorker, type FileJob, type FileSummary, readText, type WorkSettings } from './fileWork';
 import type { BoundaryMode } from './segments';
 import type { BatchReport } from './types';
@@ -141,13 +141,16 @@ export async function analyzeWorkspace(files: readonly WorkspaceFile[], options:
     const { getTokenizer } = await import('../tokenizers/registry');
     const tok = getTokenizer(options.tokenizer, options.registry);
     const minFrequency = options.minFrequency ?? 2;
-    // With workers, the training part's merges (for the held-out figures) are learned on one while this thread
-    // learns the merges of all files: the two largest steps run side by side.
+    // With workers, both learning steps run on workers, side by side: the merges of all files, and the training
+    // part's (for the held-out figures). This thread — a language server's — stays free to answer meanwhile.
     const side = nWorkers > 0 && train.tokens > 0 && heldOut.tokens > 0 ? learnInWorker(script!, pack(train), tok.vocabSize, options.maxMerges, minFrequency, options.signal) : undefined;
     side?.catch(() => undefined);
     let allFit: Fit;
     try {
-      allFit = fitBag(tok, all, options.maxMerges, minFrequency);
+      if (nWorkers > 0) {
+        const learned = await learnInWorker(script!, pack(all), tok.vocabSize, options.maxMerges, minFrequency, options.signal);
+        allFit = fitFromMerges(tok, all, learned.merges, learned.tokensAfter);
+      } else allFit = fitBag(tok, all, options.maxMerges, minFrequency);
     } catch (e) {
       void side?.then((r) => r.terminate(), () => undefined);
       throw e;
@@ -296,7 +299,7 @@ function learnInWorker(
   maxMerges: number,
   minFrequency: number,
   signal: AbortSignal | undefined,
-): Promise<{ merges: Array<[number, number]>; terminate: () => void }> {
+): Promise<{ merges: Array<[number, number]>; tokensAfter: number; terminate: () => void }> {
   return new Promise((resolve, reject) => {
     const w = new Worker(script);
     let settled = false;
@@ -308,12 +311,12 @@ function learnInWorker(
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    w.on('message', (msg: { type: string; merges?: Array<[number, number]>; message?: string }) => {
+    w.on('message', (msg: { type: string; merges?: Array<[number, number]>; tokensAfter?: number; message?: string }) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       terminate();
-      if (msg.type === 'merges') resolve({ merges: msg.merges!, terminate });
+      if (msg.type === 'merges') resolve({ merges: msg.merges!, tokensAfter: msg.tokensAfter!, terminate });
       else reject(new Error(msg.message ?? 'dynamic worker: unexpected answer'));
     });
     w.on('error', (e) => {
