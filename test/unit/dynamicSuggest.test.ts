@@ -224,3 +224,20 @@ test('numbers: a zero-padded literal in code gets no separator fix (0_123 is a s
   const control = found('const a = 1234567;\nconst b = 12345678901;\n', 'typescript');
   assert.ok(control.length > 0, 'control: plain long numbers are reported');
 });
+
+test('fix-all: a blank-line collapse wins over the blanks of the lines it removes; not inside a Markdown code fence', () => {
+  const tok = getTokenizer('o200k_base');
+  const run = (text: string, languageId: string) => {
+    const r = suggestDocument(text, { tokenizer: tok, languageId });
+    return applyEdits(text, fixAllEdits(r.suggestions));
+  };
+  const prose = 'First paragraph.\n \t \n \t \n \t \n \t \n \t \nSecond paragraph.\n';
+  const fixed = run(prose, 'plaintext');
+  assert.doesNotMatch(fixed, /\n\n\n\n/, 'at most two blank lines remain');
+  assert.doesNotMatch(fixed, /[ \t]\n/, 'no blanks left at line ends');
+  assert.ok(fixed.startsWith('First paragraph.\n') && fixed.endsWith('Second paragraph.\n'));
+  const fenced = '# Title\n\n```python\nx = 1\n\n\n\n\n\ny = 2\n```\n\nText.\n';
+  assert.equal(run(fenced, 'markdown'), fenced, 'the code in the fence keeps its blank lines');
+  const outside = '# Title\n\n\n\n\n\nText.\n';
+  assert.notEqual(run(outside, 'markdown'), outside, 'control: outside a fence they are collapsed');
+});

@@ -69,7 +69,8 @@ export function suggestDocument(text: string, options: DocumentSuggestOptions): 
  * Apply them with `applyEdits(text, edits)`.
  */
 export function fixAllEdits(suggestions: readonly Suggestion[]): TextEdit[] {
-  const edits = suggestions.filter((s) => s.safe && s.edits).flatMap((s) => s.edits!).sort((a, b) => a.start - b.start || a.end - b.end);
+  // At one start the larger edit first: a blank-line collapse wins over the trailing blanks of a line it removes.
+  const edits = suggestions.filter((s) => s.safe && s.edits).flatMap((s) => s.edits!).sort((a, b) => a.start - b.start || b.end - a.end);
   const out: TextEdit[] = [];
   let end = -1;
   for (const e of edits) {

@@ -59,6 +59,7 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
 
   let blankRun = 0;
   let blankFrom = 0;
+  let inFence = false;
   for (let k = 0; k <= ctx.lineCount; k++) {
     const line = k < ctx.lineCount ? ctx.lineText(k) : 'x';
     const start = k < ctx.lineCount ? ctx.lineStarts[k] : text.length;
@@ -67,7 +68,7 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
     const blank = k < ctx.lineCount && !pseudo && /^[ \t]*$/.test(line);
     if (blank) {
       if (line.length > 0 && !(markdown && /^ {2,}$/.test(line)) && !inString[k] && !(k > 0 && inString[k - 1])) {
-        push('whitespace.trailing', start, start + line.length, [{ start, end: start + line.length, newText: '' }], true, 'white space on a blank line');
+        push('whitespace.trailing', start, start + line.length, [{ start, end: start + line.length, newText: '' }], trailingSafe, 'white space on a blank line');
       }
       if (blankRun === 0) blankFrom = k;
       blankRun++;
@@ -76,9 +77,11 @@ export function whitespaceSuggestions(ctx: DocContext): Suggestion[] {
     if (blankRun > 2) {
       const s = ctx.lineStarts[blankFrom + 2];
       const e = ctx.lineStarts[blankFrom + blankRun] ?? text.length;
-      push('whitespace.blankLines', s, e, [{ start: s, end: e, newText: '' }], prose, `${blankRun} blank lines in a row`, { lines: blankRun });
+      // Inside a Markdown code fence the blank lines are the code's: offered, not in the fix-all.
+      push('whitespace.blankLines', s, e, [{ start: s, end: e, newText: '' }], prose && !inFence, `${blankRun} blank lines in a row`, { lines: blankRun });
     }
     blankRun = 0;
+    if (markdown && k < ctx.lineCount && /^ {0,3}(```|~~~)/.test(line)) inFence = !inFence;
     if (k === ctx.lineCount) break;
     if (pseudo) continue;
 
