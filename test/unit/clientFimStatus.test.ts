@@ -22,9 +22,12 @@ test('off, waiting, failed, and a report: the mode in the bar, the reason and th
   assert.equal(
     ok.tooltip,
     '**exact** — cursor inside a token: de-biased over 3 covers\n\nllama.cpp server at http://127.0.0.1:8012 · qwen · qwen2.5-coder format\n\n' +
-      '5 model calls, 2 bytes decoded byte by byte, 42 ms, ended: the model ended it\n\npost-processing: cut at the end of the line (text follows the cursor)',
+      '5 model calls, 2 bytes decoded byte by byte, 42 ms, ended: the model ended it\n\npost-processing: cut at the end of the line \\(text follows the cursor\\)',
   );
   const cached = fimStatus({ items: [], report: { ...report, cached: true, ms: 0.4, notes: [], warning: 'not encrypted' } }, true);
   assert.match(cached.tooltip, /from the type-ahead cache \(0 ms\)\n\n⚠ not encrypted$/);
+  // What a server says is shown as text: no link, no image, no HTML.
+  const hostile = fimStatus({ items: [], error: 'bad [click](http://x.example) ![i](http://x.example/i.png) <b>x</b> *y*' }, true);
+  assert.equal(hostile.tooltip, 'tokscope FIM: bad \\[click\\]\\(http://x.example\\) !\\[i\\]\\(http://x.example/i.png\\) \\<b\\>x\\</b\\> \\*y\\*');
   assert.equal(cached.warn, true);
 });
