@@ -241,3 +241,12 @@ test('fix-all: a blank-line collapse wins over the blanks of the lines it remove
   const outside = '# Title\n\n\n\n\n\nText.\n';
   assert.notEqual(run(outside, 'markdown'), outside, 'control: outside a fence they are collapsed');
 });
+
+test('identifiers: names with letters of any script are whole names (no fragment renamed)', () => {
+  const tok = getTokenizer('o200k_base');
+  // An ASCII-only scan would see `veParseTOKENS` inside `naïveParseTOKENS` and rename it to the majority spelling.
+  const text = 'veParseTokens(a);\nveParseTokens(b);\nveParseTokens(c);\nnaïveParseTOKENS(d);\n';
+  const r = suggestDocument(text, { tokenizer: tok, languageId: 'typescript', families: { number: false, identifier: true, whitespace: false, phrase: false } });
+  for (const s of r.suggestions) for (const e of s.edits ?? []) assert.ok(!/[\p{L}]/u.test(text[e.start - 1] ?? ''), `edit at ${e.start} starts inside a name`);
+  assert.ok(!r.suggestions.some((s) => s.code === 'identifier.casing'), 'no casing group: the names differ');
+});

@@ -35,7 +35,8 @@ function collect(ctx: DocContext): { names: Map<string, Name>; prefix: string } 
     n.starts.push(start);
   };
   if (ctx.kind === 'code') {
-    const re = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+    // Whole identifiers, letters of any script: `naïveParse` is one name, never its fragment `veParse`.
+    const re = /(?<![\p{L}\p{N}_$])[\p{L}_$][\p{L}\p{N}_$]*/gu;
     for (let m = re.exec(ctx.text); m; m = re.exec(ctx.text)) if (m[0].length > 2) add(m[0], m.index);
     return { names, prefix: '' };
   }
