@@ -130,6 +130,8 @@ test('suggestions: families switch by settings and by request; another tokenizer
     const tooLarge = await c.sendRequest<DynamicSuggestionsResult>('tokscope/dynamicSuggestions', { textDocument: { uri: big } });
     assert.equal(tooLarge.unavailable, 'tooLarge');
     assert.deepEqual(tooLarge.suggestions, []);
+    // The report refuses it too (its fit would hold the server), with one message.
+    await assert.rejects(c.sendRequest('tokscope/dynamicReport', { textDocument: { uri: big } }), /over tokscope\.maxFileSize \(4096 bytes\)/);
     const bin = await openAs(c, 'blob.bin', 'plaintext', 'PK\0\0\u0003\u0004 1234567   \n');
     assert.equal((await c.sendRequest<DynamicSuggestionsResult>('tokscope/dynamicSuggestions', { textDocument: { uri: bin } })).unavailable, 'binary');
     const tk = await ask({ tokenizer: 'tokompiler' });

@@ -42,6 +42,8 @@ export async function dynamicReport(ctx: ServerContext, params: DynamicReportPar
   let version: number | undefined;
   if (doc) {
     if (doc.looksBinary) throw invalidParams('the document looks binary: no report');
+    // As for workspace files: a document over the size limit would hold the server for its whole fit.
+    if (doc.bytes > settings.maxFileSize) throw invalidParams(`the document is over tokscope.maxFileSize (${settings.maxFileSize} bytes): run \`tokscope suggest\` on it`);
     version = doc.version;
     files.push({ path: pathOf(doc.uri) ?? doc.uri, text: doc.text });
     uriOf.set(files[0].path, doc.uri);
