@@ -6,6 +6,9 @@
  * `version` it was computed from, so the client can drop answers that arrive after a newer edit.
  */
 import { Position, Range, RequestType, RequestType0, TextDocumentIdentifier } from 'vscode-languageserver-protocol';
+import type { BoundaryMode } from './dynamic/segments';
+import type { DynamicMergesFile } from './dynamic/dynamicTokenizer';
+import type { BatchReport, MergeInfo, MergeStep } from './dynamic/types';
 
 /** Present instead of data when a document is too large (`tokscope.maxFileSize`) or looks binary: counts only. */
 export type Unavailable = 'tooLarge' | 'binary';
@@ -369,7 +372,7 @@ export namespace FimCompleteRequest {
 // ---------------------------------------------------------------------------------------------------------------------
 
 /** Where dynamic merges may join tokens: inside a pre-token, inside a word (no white space), or across spaces (never lines). */
-export type DynamicBoundary = 'pretoken' | 'word' | 'superword';
+export type DynamicBoundary = BoundaryMode;
 
 /** The suggestion families; each can be switched off (`tokscope.dynamic.<family>`, say). */
 export type DynamicSuggestionKind = 'number' | 'identifier' | 'whitespace' | 'phrase';
@@ -432,52 +435,13 @@ export namespace DynamicSuggestionsRequest {
   export const type = new RequestType<DynamicSuggestionsParams, DynamicSuggestionsResult, void>(method);
 }
 
-/** Figures for one number of merges m (re-tokenised counts, not sums of n-gram counts). */
-export interface DynamicMergeStep {
-  merges: number;
-  /** Merges learned within m (fewer when no pair occurs twice any more). */
-  learned: number;
-  tokens: number;
-  saving: number;
-  savingPct: number;
-  /** Vocabulary cost: new entries and their UTF-8 bytes; `definitionTokens` spells each new entry once in base tokens. */
-  newEntries: number;
-  newBytes: number;
-  definitionTokens: number;
-  netSaving: number;
-  /** Fit on the first 80% (of the files, or of the document's lines), measured on the rest. */
-  heldOut?: { tokensBefore: number; tokens: number; saving: number; savingPct: number };
-}
-
-export interface DynamicMergeInfo {
-  rank: number;
-  /** The new token's id (base vocabulary size + rank). */
-  id: number;
-  text: string;
-  left: string;
-  right: string;
-  /** Joins made by this merge = tokens it saved, after the merges before it. */
-  frequency: number;
-  saving: number;
-  baseTokens: number;
-}
-
-export interface DynamicBatchReport {
-  tokenizer: string;
-  boundary: DynamicBoundary;
-  tokensBefore: number;
-  learned: number;
-  /** The learner's own count after all merges; equals `final.tokens` (a self-check). */
-  trainerTokensAfter: number;
-  /** At the requested m values (default 10, 100, 1000). */
-  steps: DynamicMergeStep[];
-  final: DynamicMergeStep;
-  /** Tokens after m merges, m = 0, 1, 2, 5, 10, 20, 50, …: the savings-vs-merges curve. */
-  curve: { merges: number; tokens: number; heldOutTokens?: number }[];
-  /** The merges that saved most (default 20). */
-  top: DynamicMergeInfo[];
-  heldOut?: { tokensBefore: number; trainTokens: number };
-}
+/**
+ * The engine's own result types, sent as they are (plain JSON): figures for one number of merges m (re-tokenised
+ * counts, not sums of n-gram counts), one learned merge, and the whole batch report (server/src/dynamic/types.ts).
+ */
+export type DynamicMergeStep = MergeStep;
+export type DynamicMergeInfo = MergeInfo;
+export type DynamicBatchReport = BatchReport;
 
 export interface DynamicReportParams {
   /** One document (its open text) … */
@@ -499,16 +463,7 @@ export interface DynamicReportParams {
 }
 
 /** A `tokscope-dynamic/1` file: loads with the engine's `loadDynamicTokenizer`, reproduces the reported counts. */
-export interface DynamicMergesExport {
-  format: 'tokscope-dynamic/1';
-  base: string;
-  baseSize: number;
-  boundary: DynamicBoundary;
-  merges: [number, number][];
-  pieces: string[];
-  added_tokens: { id: number; content: string; single_word: boolean; lstrip: boolean; rstrip: boolean; normalized: boolean; special: boolean }[];
-  provenance: { command: string; inputs: number; tokensBefore: number; tokensAfter: number };
-}
+export type DynamicMergesExport = DynamicMergesFile;
 
 export interface DynamicReportResult {
   scope: 'document' | 'workspace';
