@@ -188,7 +188,7 @@ test('HTTP backends against real-engine servers (node-llama-cpp on the tiny GGUF
         const s = c.server;
         const e500 = await withFault(s, 'http500', () => backendError(c.call(s.url, SLOW)));
         assert.equal(e500.kind, 'http', c.name);
-        assert.match(e500.message, /HTTP 500: engine failure: out of memory/);
+        assert.match(e500.message, /HTTP 500: mock failure: out of memory/);
         const t0 = performance.now();
         const stall = await withFault(s, 'stall', () => backendError(c.call(s.url, CAP)));
         const took = performance.now() - t0;
